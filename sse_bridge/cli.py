@@ -1,0 +1,92 @@
+"""The command line (SPEC §2): parse arguments, call the library, print diagnostics, decide
+the exit code (0 success, 1 input errors, 2 usage). Heavy modules load only when a command
+runs, so that start-up stays fast."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def _source(path: str):
+    return sys.stdin.buffer.read() if path == "-" else Path(path)
+
+
+def _write(text: str, out: str | None) -> None:
+    """Write ``text`` to ``out`` atomically (temp file + rename), or to stdout."""
+    if out is None or out == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(out)
+    folder = target.parent if str(target.parent) else Path(".")
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temp, target)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def _run(convert, out: str | None, diagnostics_format: str) -> None:
+    from .diagnostics import InputError
+    from .report import print_diagnostics
+
+    try:
+        result = convert()
+    except InputError as exc:
+        print_diagnostics(exc.diagnostics, diagnostics_format)
+        sys.exit(EXIT_INPUT)
+    print_diagnostics(result.diagnostics, diagnostics_format)
+    try:
+        _write(result.output, out)
+    except OSError as exc:
+        click.echo(f"error: cannot write {out}: {exc.strerror}", err=True)
+        sys.exit(EXIT_INPUT)
+
+
+_diagnostics_option = click.option(
+    "--diagnostics",
+    "diagnostics_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How diagnostics are printed on stderr: text for people, JSON lines for machines.",
+)
+_output_option = click.option(
+    "-o", "--output", "out", type=click.Path(dir_okay=False, writable=True), help="Write here (atomically)."
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sse-bridge")
+def main() -> None:
+    """Convert API descriptions between OpenAPI 3.2 and TypeSpec, event streams included."""
+
+
+@main.command("import")
+@click.argument("spec", type=click.Path(allow_dash=True, dir_okay=False))
+@_output_option
+@click.option("--namespace", help="The TypeSpec namespace (default: from the document's title).")
+@_diagnostics_option
+def import_command(spec: str, out: str | None, namespace: str | None, diagnostics_format: str) -> None:
+    """OpenAPI 3.0/3.1/3.2 (YAML or JSON, file or -) → TypeSpec on stdout."""
+    from .api import import_openapi
+
+    name = "<stdin>" if spec == "-" else spec
+    _run(lambda: import_openapi(_source(spec), name=name, namespace=namespace), out, diagnostics_format)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,113 @@
+"""Diagnostics as data (SPEC §2, §7).
+
+Every problem found in an input is a :class:`Diagnostic` with a stable code, a level, a
+one-line message, an optional detail and a source location. Converters collect them in a
+:class:`DiagnosticBag`; the library raises :class:`InputError` (carrying all of them) when
+any is an error; the command line decides the exit code.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Level(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A 1-based line and column in a named source (a path, or ``<stdin>``)."""
+
+    path: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    level: Level
+    message: str
+    location: Location | None = None
+    detail: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"{where}{self.level.value} [{self.code}] {self.message}"
+
+    def as_json(self) -> dict[str, object]:
+        loc = self.location
+        return {
+            "code": self.code,
+            "level": self.level.value,
+            "message": self.message,
+            "path": loc.path if loc else None,
+            "line": loc.line if loc else None,
+            "column": loc.column if loc else None,
+            "detail": self.detail,
+        }
+
+
+class SseBridgeError(Exception):
+    """The one exception family the library raises."""
+
+
+class InputError(SseBridgeError):
+    """The input has errors; ``diagnostics`` holds every diagnostic found (errors first)."""
+
+    def __init__(self, diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]):
+        self.diagnostics = tuple(diagnostics)
+        errors = [d for d in self.diagnostics if d.level is Level.ERROR]
+        super().__init__(str(errors[0]) if errors else "input has errors")
+
+
+@dataclass
+class DiagnosticBag:
+    """Collects diagnostics during one conversion; deduplicates exact repeats."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+    _seen: set[tuple] = field(default_factory=set, repr=False)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        key = (diagnostic.code, diagnostic.message, diagnostic.location)
+        if key not in self._seen:
+            self._seen.add(key)
+            self.items.append(diagnostic)
+
+    def error(
+        self, code: str, message: str, location: Location | None = None, detail: str | None = None
+    ) -> None:
+        self.add(Diagnostic(code, Level.ERROR, message, location, detail))
+
+    def warning(
+        self, code: str, message: str, location: Location | None = None, detail: str | None = None
+    ) -> None:
+        self.add(Diagnostic(code, Level.WARNING, message, location, detail))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.level is Level.ERROR for d in self.items)
+
+    def raise_if_errors(self) -> None:
+        if self.has_errors:
+            raise InputError(self.sorted())
+
+    def sorted(self) -> list[Diagnostic]:
+        """Errors before warnings, each in source order (stable for equal locations)."""
+
+        def key(d: Diagnostic):
+            loc = d.location
+            return (
+                d.level is not Level.ERROR,
+                loc.path if loc else "",
+                loc.line if loc else 0,
+                loc.column if loc else 0,
+            )
+
+        return sorted(self.items, key=key)

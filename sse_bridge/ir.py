@@ -1,0 +1,430 @@
+"""The shared intermediate representation (SPEC §3).
+
+Plain frozen data named after the API domain, not after either syntax. The OpenAPI loader
+and the TypeSpec checker build it; the TypeSpec and OpenAPI emitters read only it.
+
+Conventions:
+- Declarations are addressed by their qualified name (``"Ns.Sub.Name"``, namespaces joined
+  with dots); a :class:`Ref` holds such a name. ``Document.declarations`` keeps source order.
+- ``pos`` fields carry the source location for diagnostics and never take part in equality.
+- JSON values (defaults, examples, extension values) are plain JSON data: ``None``, ``bool``,
+  ``int``, ``float``, ``str``, ``list``, ``dict``; they are never mutated after construction.
+- Operations are HTTP operations: routes, parameters, bodies and responses already resolved,
+  the way ``@typespec/http`` sees them and the way OpenAPI writes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from typing import Literal as TypingLiteral
+
+from .diagnostics import Location
+
+JsonValue = Any  # None | bool | int | float | str | list[JsonValue] | dict[str, JsonValue]
+
+
+def _pos():
+    return field(default=None, compare=False, repr=False)
+
+
+# --- values --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnumValue:
+    """A reference to an enum member used as a value (``Color.red``)."""
+
+    enum: str  # qualified name of the enum
+    member: str
+
+
+@dataclass(frozen=True)
+class ScalarValue:
+    """A scalar constructor call used as a value (``utcDateTime.fromISO("...")``)."""
+
+    scalar: str  # intrinsic or qualified scalar name
+    constructor: str
+    arguments: tuple[JsonValue, ...]
+
+
+Value = Any  # JsonValue | EnumValue | ScalarValue, possibly nested inside lists and dicts
+
+
+# --- type expressions ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TypeExpr:
+    pass
+
+
+@dataclass(frozen=True)
+class Intrinsic(TypeExpr):
+    """A built-in TypeSpec type: a standard scalar (``string``, ``int32``, ``utcDateTime`` ...)
+    or ``null``, ``void``, ``never``, ``unknown``."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Ref(TypeExpr):
+    """A reference to a declaration of the document by qualified name."""
+
+    target: str
+
+
+@dataclass(frozen=True)
+class Literal(TypeExpr):
+    value: str | int | float | bool
+
+
+@dataclass(frozen=True)
+class EnumMemberType(TypeExpr):
+    """One member of an enum used as a type (``kind: Kind.cat``)."""
+
+    enum: str
+    member: str
+
+
+@dataclass(frozen=True)
+class ArrayOf(TypeExpr):
+    item: TypeExpr
+
+
+@dataclass(frozen=True)
+class RecordOf(TypeExpr):
+    value: TypeExpr
+
+
+@dataclass(frozen=True)
+class TupleOf(TypeExpr):
+    items: tuple[TypeExpr, ...]
+
+
+@dataclass(frozen=True)
+class UnionOf(TypeExpr):
+    """An inline union ``A | B``; ``T | null`` is how nullability is written."""
+
+    options: tuple[TypeExpr, ...]
+    one_of: bool = False  # ``@oneOf``: written as ``oneOf`` rather than ``anyOf``
+
+
+@dataclass(frozen=True)
+class ObjectType(TypeExpr):
+    """An anonymous model ``{ ... }``."""
+
+    properties: tuple[Property, ...]
+    additional: TypeExpr | None = None  # ``...Record<T>``
+
+
+@dataclass(frozen=True)
+class StreamOf(TypeExpr):
+    """A streamed body (SPEC §4): ``SSEStream<E>`` (protocol ``sse``, E an ``@events`` union),
+    ``JsonlStream<T>`` (``jsonl``) or ``HttpStream<T, "content/type">`` (``http``)."""
+
+    protocol: TypingLiteral["sse", "jsonl", "http"]
+    item: TypeExpr
+    content_type: str
+
+
+# --- facets shared by properties, parameters, headers and scalars ----------------------------
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """``@encode(name, wireType)``: ``name`` like ``unixTimestamp``, ``rfc7231``, ``base64url``."""
+
+    name: str | None
+    wire_type: str | None = None  # an intrinsic scalar name, e.g. ``int32``
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Constraints and representation details: ``@minLength``, ``@format``, ``@encode`` ..."""
+
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    min_value: int | float | None = None
+    max_value: int | float | None = None
+    min_value_exclusive: int | float | None = None
+    max_value_exclusive: int | float | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    format: str | None = None
+    encoding: Encoding | None = None
+    secret: bool = False
+
+    def is_empty(self) -> bool:
+        return self == NO_FACETS
+
+
+NO_FACETS = Facets()
+
+
+@dataclass(frozen=True)
+class Extension:
+    """An ``x-*`` key (``@extension("x-name", value)``)."""
+
+    name: str
+    value: JsonValue
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Documentation and annotations every described element can carry."""
+
+    doc: str | None = None
+    summary: str | None = None  # ``@summary``; ``title`` on schemas
+    deprecated: str | None = None  # ``#deprecated "message"``; empty string for a bare flag
+    extensions: tuple[Extension, ...] = ()
+    examples: tuple[JsonValue, ...] = ()  # schema ``examples`` / ``@example`` values
+    external_docs: tuple[str, str | None] | None = None  # (url, description)
+
+
+NO_METADATA = Metadata()
+
+
+# --- model members ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Property:
+    name: str
+    type: TypeExpr
+    optional: bool = False
+    default: Value | None = None
+    has_default: bool = False  # distinguishes ``= null`` from no default
+    facets: Facets = NO_FACETS
+    meta: Metadata = NO_METADATA
+    read_only: bool = False  # ``@visibility(Lifecycle.Read)``
+    write_only: bool = False  # ``@visibility(Lifecycle.Create, Lifecycle.Update)``
+    event_data: bool = False  # ``@TypeSpec.Events.data`` (the payload of an event envelope)
+    event_content_type: str | None = None  # ``@TypeSpec.Events.contentType`` on the data property
+    pos: Location | None = _pos()
+
+
+# --- declarations ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Declaration:
+    name: str
+    namespace: tuple[str, ...]
+
+    @property
+    def qualified_name(self) -> str:
+        return ".".join((*self.namespace, self.name))
+
+
+@dataclass(frozen=True)
+class Model(Declaration):
+    properties: tuple[Property, ...] = ()
+    base: Ref | None = None  # ``extends``
+    additional: TypeExpr | None = None  # ``...Record<T>`` / ``additionalProperties``
+    is_array: TypeExpr | None = None  # ``model X is T[]``: an array-typed component
+    discriminator: str | None = None  # ``@discriminator("kind")``
+    is_error: bool = False  # ``@error``
+    facets: Facets = NO_FACETS  # ``@minItems`` ... for array models
+    meta: Metadata = NO_METADATA
+    pos: Location | None = _pos()
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A union variant; in an ``@events`` union, one SSE event type (SPEC §4)."""
+
+    name: str | None
+    type: TypeExpr
+    content_type: str | None = None  # ``@TypeSpec.Events.contentType``
+    terminal: bool = False  # ``@TypeSpec.SSE.terminalEvent``
+    meta: Metadata = NO_METADATA
+    pos: Location | None = _pos()
+
+
+@dataclass(frozen=True)
+class Union(Declaration):
+    variants: tuple[Variant, ...] = ()
+    events: bool = False  # ``@TypeSpec.Events.events``
+    one_of: bool = False  # ``@oneOf``
+    discriminator: str | None = None  # ``@discriminated(#{ discriminatorPropertyName })``
+    discriminator_envelope: bool = False  # ``envelope: "object"``
+    facets: Facets = NO_FACETS
+    meta: Metadata = NO_METADATA
+    pos: Location | None = _pos()
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    name: str
+    value: str | int | float
+    meta: Metadata = NO_METADATA
+    pos: Location | None = _pos()
+
+
+@dataclass(frozen=True)
+class Enum(Declaration):
+    members: tuple[EnumMember, ...] = ()
+    meta: Metadata = NO_METADATA
+    pos: Location | None = _pos()
+
+
+@dataclass(frozen=True)
+class Scalar(Declaration):
+    base: TypeExpr = Intrinsic("string")  # Intrinsic, or Ref to another scalar
+    facets: Facets = NO_FACETS
+    default: Value | None = None
+    meta: Metadata = NO_METADATA
+    pos: Location | None = _pos()
+
+
+# --- HTTP operations -----------------------------------------------------------------------------
+
+ParameterLocation = TypingLiteral["path", "query", "header", "cookie", "querystring"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str  # the name on the wire
+    location: ParameterLocation
+    type: TypeExpr
+    optional: bool = False
+    default: Value | None = None
+    has_default: bool = False
+    explode: bool | None = None  # None: the location's default
+    style: str | None = None
+    allow_reserved: bool = False
+    facets: Facets = NO_FACETS
+    meta: Metadata = NO_METADATA
+    pos: Location | None = _pos()
+
+
+@dataclass(frozen=True)
+class Content:
+    """One media type of a body: ``media_type`` and the type of the body (a ``StreamOf`` for
+    streams). ``type`` is None for a body whose schema is not given."""
+
+    media_type: str
+    type: TypeExpr | None
+    extensions: tuple[Extension, ...] = ()
+
+
+@dataclass(frozen=True)
+class RequestBody:
+    contents: tuple[Content, ...]
+    optional: bool = False
+    meta: Metadata = NO_METADATA
+    pos: Location | None = _pos()
+
+
+@dataclass(frozen=True)
+class Header:
+    name: str
+    type: TypeExpr
+    optional: bool = False
+    facets: Facets = NO_FACETS
+    meta: Metadata = NO_METADATA
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int | str  # 200, "2XX", "default"
+    description: str | None = None  # None: the conventional text for the status
+    headers: tuple[Header, ...] = ()
+    contents: tuple[Content, ...] = ()
+    is_error: bool = False
+    pos: Location | None = _pos()
+
+
+@dataclass(frozen=True)
+class SecurityRequirement:
+    """One alternative of ``security``: scheme names with their scopes."""
+
+    schemes: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    namespace: tuple[str, ...]
+    interface: str | None
+    method: str  # lower case: get, put, post, delete, options, head, patch, trace, query, or other
+    path: str
+    operation_id: str | None = None  # None: derived from interface and name
+    parameters: tuple[Parameter, ...] = ()
+    body: RequestBody | None = None
+    responses: tuple[Response, ...] = ()
+    tags: tuple[str, ...] = ()
+    security: tuple[SecurityRequirement, ...] | None = None  # None: the document's
+    meta: Metadata = NO_METADATA
+    shared_route: bool = False  # ``@sharedRoute``
+    pos: Location | None = _pos()
+
+    @property
+    def effective_operation_id(self) -> str:
+        if self.operation_id:
+            return self.operation_id
+        return f"{self.interface}_{self.name}" if self.interface else self.name
+
+
+# --- the document ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServerVariable:
+    name: str
+    default: str
+    enum: tuple[str, ...] = ()
+    doc: str | None = None
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    description: str | None = None
+    variables: tuple[ServerVariable, ...] = ()
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    doc: str | None = None
+    external_docs: tuple[str, str | None] | None = None
+    extensions: tuple[Extension, ...] = ()
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    """A named security scheme, kept as its OpenAPI object (``type``, ``scheme`` ...)."""
+
+    name: str
+    definition: JsonValue
+
+
+@dataclass(frozen=True)
+class Service:
+    namespace: tuple[str, ...]
+    title: str | None = None
+    version: str | None = None
+    doc: str | None = None
+    summary: str | None = None
+    terms_of_service: str | None = None
+    contact: JsonValue = None
+    license: JsonValue = None
+    servers: tuple[Server, ...] = ()
+    tags: tuple[Tag, ...] = ()
+    security_schemes: tuple[SecurityScheme, ...] = ()
+    security: tuple[SecurityRequirement, ...] = ()
+    extensions: tuple[Extension, ...] = ()  # root-level ``x-*``
+    info_extensions: tuple[Extension, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    service: Service
+    declarations: tuple[Model | Union | Enum | Scalar, ...] = ()
+    operations: tuple[Operation, ...] = ()
+
+    def declaration_map(self) -> dict[str, Model | Union | Enum | Scalar]:
+        return {d.qualified_name: d for d in self.declarations}

@@ -1,0 +1,234 @@
+"""YAML through libyaml, with positions and bounded alias expansion (SPEC §7).
+
+libyaml composes the node graph (fast, in C); this module resolves scalars by the YAML 1.2
+core schema and turns nodes into JSON data iteratively (no recursion, so depth is no threat),
+recording the start of every key and item for diagnostics.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+
+import yaml
+from yaml._yaml import CParser
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from ..diagnostics import Diagnostic, Level, Location
+from .source import MAX_DEPTH, MAX_EXPANSION_FACTOR, MIN_EXPANSION_BUDGET, _PositionIndex, error
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _CoreResolver(yaml.resolver.BaseResolver):
+    """YAML 1.2 core schema: ``true``/``false``, ``null``/``~``, decimal/octal/hex integers,
+    floats with ``.inf``/``.nan``; everything else (dates, ``yes``, ``on``) stays a string."""
+
+
+for _tag, _pattern, _first in (
+    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        _FLOAT,
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    (_MERGE, r"^<<$", "<"),
+):
+    _CoreResolver.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+
+class _Composer(CParser, _CoreResolver):
+    def __init__(self, text: str) -> None:
+        CParser.__init__(self, text)
+        _CoreResolver.__init__(self)
+
+
+def _scalar(node: ScalarNode) -> object:
+    tag, text = node.tag, node.value
+    if tag == _STR:
+        return text
+    if tag == _INT:
+        if text.startswith("0o"):
+            return int(text[2:], 8)
+        if text.startswith("0x"):
+            return int(text[2:], 16)
+        return int(text)
+    if tag == _FLOAT:
+        lowered = text.lower()
+        if lowered.endswith(".inf"):
+            return -math.inf if lowered.startswith("-") else math.inf
+        if lowered == ".nan":
+            return math.nan
+        return float(text)
+    if tag == _BOOL:
+        return text.lower() == "true"
+    if tag == _NULL:
+        return None
+    return text  # explicit or unknown tags: keep the text
+
+
+def _pack(node) -> int:
+    mark = node.start_mark
+    return (mark.line + 1) << 24 | (mark.column + 1)
+
+
+def load_yaml(text: str, name: str) -> tuple[object, _PositionIndex, list[Diagnostic]]:
+    root = _compose(text, name)
+    if root is None:
+        raise error("empty-document", "the document is empty", name)
+    return _Builder(name).build(root)
+
+
+_STACK_SIZE = 256 * 1024 * 1024
+
+
+def _compose(text: str, name: str):
+    """Compose in a thread with a large stack: libyaml's composer recurses in C per level."""
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(_Composer(text).get_single_node())
+        except yaml.MarkedYAMLError as exc:
+            outcome.append(exc)
+        except yaml.YAMLError as exc:  # reader errors (e.g. control characters)
+            outcome.append(exc)
+
+    previous = threading.stack_size()
+    threading.stack_size(_STACK_SIZE)
+    try:
+        thread = threading.Thread(target=run, name="sse-bridge-yaml")
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    result = outcome[0]
+    if isinstance(result, yaml.MarkedYAMLError):
+        mark = result.problem_mark or result.context_mark
+        message = result.problem or str(result)
+        if result.context and result.problem:
+            message = f"{result.problem} ({result.context})"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise error("invalid-yaml", message, name, line, column)
+    if isinstance(result, yaml.YAMLError):
+        position = getattr(result, "position", None)
+        line, column = (1, 1)
+        if isinstance(position, int):
+            line = text.count("\n", 0, position) + 1
+            column = position - (text.rfind("\n", 0, position) + 1) + 1
+        raise error("invalid-yaml", str(result).splitlines()[0], name, line, column)
+    return result
+
+
+class _Builder:
+    """Turns a node graph into JSON data in one recursive pass.
+
+    Shared (aliased) nodes become shared objects; the size each node would have once every
+    alias is expanded is tracked, and a document whose expansion exceeds the budget is
+    refused, since everything downstream walks the data as a tree. Depth is bounded by the
+    pre-parse guard in ``source``; a RecursionError is still reported as nesting-too-deep."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.index = _PositionIndex()
+        self.warnings: list[Diagnostic] = []
+        self.built: dict[int, tuple[object, int]] = {}  # node id -> (value, expanded size)
+        self.active: set[int] = set()
+
+    def fail(self, code: str, message: str, node) -> None:
+        mark = node.start_mark
+        raise error(code, message, self.name, mark.line + 1, mark.column + 1)
+
+    def build(self, root) -> tuple[object, _PositionIndex, list[Diagnostic]]:
+        try:
+            value, size = self._node(root)
+        except RecursionError:
+            raise error(
+                "nesting-too-deep", f"the document nests deeper than {MAX_DEPTH} levels", self.name
+            ) from None
+        budget = max(MIN_EXPANSION_BUDGET, MAX_EXPANSION_FACTOR * len(self.built))
+        if size > budget:
+            self.fail(
+                "alias-expansion",
+                f"aliases expand this document to {size:,} nodes, more than {budget:,} "
+                f"(from {len(self.built):,} written): refusing a possible alias bomb",
+                root,
+            )
+        return value, self.index, self.warnings
+
+    def _node(self, node) -> tuple[object, int]:
+        key = id(node)
+        done = self.built.get(key)
+        if done is not None:
+            return done
+        cls = node.__class__
+        if cls is ScalarNode:
+            result = (_scalar(node), 1)
+        elif key in self.active:
+            self.fail("recursive-alias", "an alias refers to a node that contains it", node)
+        else:
+            self.active.add(key)
+            result = self._sequence(node) if cls is SequenceNode else self._mapping(node)
+            self.active.discard(key)
+        self.built[key] = result
+        return result
+
+    def _sequence(self, node: SequenceNode) -> tuple[list, int]:
+        items = []
+        spots = [_pack(node)]
+        total = 1
+        for child in node.value:
+            value, size = self._node(child)
+            items.append(value)
+            spots.append(_pack(child))
+            total += size
+        self.index.spots[id(items)] = spots
+        return items, total
+
+    def _mapping(self, node: MappingNode) -> tuple[dict, int]:
+        result: dict[str, object] = {}
+        spots = [_pack(node)]
+        total = 1
+        merged: list[dict] = []
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not ScalarNode:
+                self.fail("invalid-key", "a mapping key must be a plain string, not a collection", key_node)
+            value, size = self._node(value_node)
+            total += size + 1
+            if key_node.tag == _MERGE:
+                sources = value if isinstance(value, list) else [value]
+                if not all(isinstance(source, dict) for source in sources):
+                    self.fail(
+                        "invalid-yaml", "a merge key '<<' needs a mapping or a list of mappings", value_node
+                    )
+                merged.extend(sources)
+                continue
+            name = key_node.value
+            if name in result:
+                self.warnings.append(
+                    Diagnostic(
+                        "duplicate-key",
+                        Level.WARNING,
+                        f"duplicate key '{name}': the last one wins",
+                        Location(self.name, key_node.start_mark.line + 1, key_node.start_mark.column + 1),
+                    )
+                )
+                spots.pop(1 + list(result).index(name))
+                del result[name]
+            result[name] = value
+            spots.append(_pack(key_node))
+        for source in merged:
+            for name, value in source.items():
+                if name not in result:
+                    result[name] = value
+                    spots.append(spots[0])
+        self.index.spots[id(result)] = spots
+        return result, total

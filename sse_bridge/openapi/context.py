@@ -1,0 +1,119 @@
+"""State shared by the parts of one OpenAPI import: sources, references, names, declarations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import ir
+from ..diagnostics import DiagnosticBag, Location
+from ..names import NameAllocator
+from .refs import RefResolver, Target
+from .source import Pointer, Source
+
+
+@dataclass(frozen=True)
+class At:
+    """A place in a loaded document: for diagnostics and for resolving references there."""
+
+    source: Source
+    pointer: Pointer
+
+    def __truediv__(self, step: str | int) -> At:
+        return At(self.source, (*self.pointer, step))
+
+    @property
+    def location(self) -> Location:
+        return self.source.locate(self.pointer)
+
+
+class ImportContext:
+    def __init__(
+        self, root: Source, resolver: RefResolver, diagnostics: DiagnosticBag, namespace: tuple[str, ...]
+    ):
+        self.root = root
+        self.resolver = resolver
+        self.diagnostics = diagnostics
+        self.namespace = namespace
+        self.version = _version(root.data)
+        self.names = NameAllocator()
+        self._slots: list[ir.Model | ir.Union | ir.Enum | ir.Scalar | None] = []
+        self._slot_of_name: dict[str, int] = {}
+        self.required_mentions: dict[str, set[str]] = {}  # model → names it lists in ``required``
+        self.discriminator_values: dict[str, dict[str, str]] = {}  # base → {derived: value}
+
+    # --- declarations, in the order their slots were reserved -------------------------------
+
+    def reserve(self, wanted: str) -> str:
+        """Allocate a unique declaration name and a place for it in the output order."""
+        name = self.names.allocate(wanted)
+        self._slot_of_name[name] = len(self._slots)
+        self._slots.append(None)
+        return name
+
+    def fill(self, declaration: ir.Model | ir.Union | ir.Enum | ir.Scalar) -> None:
+        self._slots[self._slot_of_name[declaration.name]] = declaration
+
+    def is_filled(self, name: str) -> bool:
+        return self._slots[self._slot_of_name[name]] is not None
+
+    def declarations(self) -> tuple[ir.Model | ir.Union | ir.Enum | ir.Scalar, ...]:
+        return tuple(d for d in self._slots if d is not None)
+
+    def qualified(self, name: str) -> str:
+        return ".".join((*self.namespace, name))
+
+    def ref(self, name: str) -> ir.Ref:
+        return ir.Ref(self.qualified(name))
+
+    # --- diagnostics ------------------------------------------------------------------------------
+
+    def warn(self, code: str, message: str, at: At) -> None:
+        self.diagnostics.warning(code, message, at.location)
+
+    def error(self, code: str, message: str, at: At) -> None:
+        self.diagnostics.error(code, message, at.location)
+
+    # --- references ---------------------------------------------------------------------------------
+
+    def follow(self, value: object, at: At) -> tuple[object, At]:
+        """``value`` itself, or what its ``$ref`` points to (None if that cannot be followed)."""
+        if isinstance(value, dict) and "$ref" in value:
+            target: Target | None = self.resolver.resolve(value["$ref"], at.source, at.pointer)
+            if target is None:
+                return None, at
+            return target.value, At(target.source, target.pointer)
+        return value, at
+
+    def mapping(self, value: object, at: At, what: str) -> dict:
+        """``value`` when it is a mapping; otherwise report a wrong type and return {}."""
+        if isinstance(value, dict):
+            return value
+        if value is not None:
+            self.error("wrong-type", f"{what} must be a mapping, not {_kind(value)}", at)
+        return {}
+
+
+def _version(data: object) -> tuple[int, int]:
+    text = str(data.get("openapi", data.get("swagger", "3.0"))) if isinstance(data, dict) else "3.0"
+    parts = text.split(".")
+    try:
+        return int(parts[0]), int(parts[1]) if len(parts) > 1 else 0
+    except ValueError:
+        return 3, 0
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    return "a mapping"
+
+
+kind_of = _kind

@@ -1,0 +1,194 @@
+"""``$ref`` resolution (SPEC §7): local JSON pointers, and files inside the input's folder.
+
+URLs are never fetched; a file reference that leaves the input's folder is refused; files
+are loaded once each; reference chains that loop are reported, not followed forever.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from ..diagnostics import DiagnosticBag, InputError
+from .source import Pointer, Source, decode, load
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a reference lands: the document, the pointer inside it, and the value there."""
+
+    source: Source
+    pointer: Pointer
+    value: object
+
+
+def parse_pointer(fragment: str) -> Pointer | None:
+    """``/components/schemas/A~1B`` → ``("components", "schemas", "A/B")``; None if malformed."""
+    if fragment == "":
+        return ()
+    if not fragment.startswith("/"):
+        return None
+    return tuple(unquote(part).replace("~1", "/").replace("~0", "~") for part in fragment[1:].split("/"))
+
+
+def pointer_text(pointer: Pointer) -> str:
+    return "#/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in pointer)
+
+
+def walk(data: object, pointer: Pointer) -> object:
+    """The value at ``pointer``; raises KeyError when any step is missing."""
+    node = data
+    for step in pointer:
+        if isinstance(node, dict) and isinstance(step, str) and step in node:
+            node = node[step]
+        elif isinstance(node, list):
+            try:
+                index = int(step)
+            except ValueError:
+                raise KeyError(step) from None
+            if not 0 <= index < len(node):
+                raise KeyError(step)
+            node = node[index]
+        else:
+            raise KeyError(step)
+    return node
+
+
+class RefResolver:
+    """Resolves ``$ref`` strings relative to the document they appear in."""
+
+    def __init__(self, root: Source, diagnostics: DiagnosticBag, base_dir: Path | None) -> None:
+        self.root = root
+        self.diagnostics = diagnostics
+        self.base_dir = base_dir.resolve() if base_dir else None
+        self._files: dict[Path, Source] = {}
+
+    def resolve(self, ref: object, source: Source, at: Pointer) -> Target | None:
+        """Follow ``ref`` (found at ``at`` in ``source``), through chains of references.
+        Returns None, after reporting an error, when it cannot be followed."""
+        seen: set[tuple[int, Pointer]] = set()
+        current_source, current_at, current_ref = source, at, ref
+        while True:
+            target = self._resolve_one(current_ref, current_source, current_at)
+            if target is None:
+                return None
+            value = target.value
+            if not (isinstance(value, dict) and "$ref" in value and len(value) == 1):
+                return target
+            key = (id(target.source), target.pointer)
+            if key in seen:
+                self.diagnostics.error(
+                    "ref-cycle", f"the reference {ref!r} loops back to itself", source.locate((*at, "$ref"))
+                )
+                return None
+            seen.add(key)
+            current_source, current_at, current_ref = target.source, target.pointer, value["$ref"]
+
+    def _resolve_one(self, ref: object, source: Source, at: Pointer) -> Target | None:
+        location = source.locate((*at, "$ref"))
+        if not isinstance(ref, str):
+            self.diagnostics.error("invalid-ref", "$ref must be a string", location)
+            return None
+        address, _, fragment = ref.partition("#")
+        if "://" in address or address.startswith("//"):
+            self.diagnostics.error(
+                "external-ref", f"the reference {ref!r} points to a URL; URLs are never fetched", location
+            )
+            return None
+        target_source = source
+        if address:
+            target_source = self._load_file(address, source, location)
+            if target_source is None:
+                return None
+        pointer = parse_pointer(fragment)
+        if pointer is None:
+            self.diagnostics.error(
+                "invalid-ref",
+                f"the reference {ref!r} is not a JSON pointer (only '#/...' is supported)",
+                location,
+            )
+            return None
+        try:
+            value = walk(target_source.data, pointer)
+        except KeyError:
+            moved = _misplaced_schema(target_source.data, pointer)
+            if moved is None:
+                self.diagnostics.error("dangling-ref", f"the reference {ref!r} points to nothing", location)
+                return None
+            self.diagnostics.warning(
+                "misplaced-ref-target",
+                f"the reference {ref!r} points to nothing, but a schema of that name is filed under "
+                f"{pointer_text(moved)}; using it",
+                location,
+            )
+            return Target(target_source, moved, walk(target_source.data, moved))
+        return Target(target_source, pointer, value)
+
+    def _load_file(self, address: str, source: Source, location) -> Source | None:
+        if self.base_dir is None:
+            self.diagnostics.error(
+                "external-ref",
+                f"the reference to {address!r} needs a file on disk; input from stdin cannot refer to files",
+                location,
+            )
+            return None
+        origin = Path(source.name).resolve().parent if source is not self.root else self.base_dir
+        path = (origin / unquote(address)).resolve()
+        if not _is_within(path, self.base_dir):
+            self.diagnostics.error(
+                "external-ref",
+                f"the reference to {address!r} leaves the input's folder; it is not followed",
+                location,
+            )
+            return None
+        if path in self._files:
+            return self._files[path]
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            self.diagnostics.error(
+                "dangling-ref", f"the referenced file {address!r} cannot be read: {exc.strerror}", location
+            )
+            return None
+        try:
+            loaded = load(decode(raw, str(path)), str(path))
+        except InputError as exc:
+            for diagnostic in exc.diagnostics:
+                self.diagnostics.add(diagnostic)
+            return None
+        for warning in loaded.warnings:
+            self.diagnostics.add(warning)
+        self._files[path] = loaded
+        return loaded
+
+
+_SCHEMA_KEYS = frozenset({"type", "properties", "allOf", "anyOf", "oneOf", "enum", "items", "$ref"})
+
+
+def _misplaced_schema(data: object, pointer: Pointer) -> Pointer | None:
+    """LangGraph files a schema under ``components/responses``: for a dangling reference to
+    ``#/components/schemas/X``, the one other component section holding a schema named X."""
+    if len(pointer) != 3 or pointer[:2] != ("components", "schemas") or not isinstance(data, dict):
+        return None
+    components = data.get("components")
+    if not isinstance(components, dict):
+        return None
+    found = [
+        ("components", section, pointer[2])
+        for section, entries in components.items()
+        if section != "schemas"
+        and isinstance(entries, dict)
+        and isinstance(entries.get(pointer[2]), dict)
+        and _SCHEMA_KEYS & set(entries[pointer[2]])
+        and "content" not in entries[pointer[2]]
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    try:
+        return os.path.commonpath([path, folder]) == str(folder)
+    except ValueError:
+        return False

@@ -1,0 +1,975 @@
+"""OpenAPI Schema Objects → IR types and declarations (SPEC §4 import, §6).
+
+Component schemas become declarations (models, unions, enums, scalars) named after their
+keys; inline schemas become type expressions. What TypeSpec cannot say inline is hoisted into
+a named declaration (a constrained item scalar, a discriminated union, an allOf composition),
+named after where it was found. What cannot be carried at all is a warning, never silence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from .. import ir
+from ..names import pascal_case
+from .context import At, ImportContext, kind_of
+
+# OpenAPI (type, format) → TypeSpec standard scalar (SPEC §6, the official mapping read backwards).
+STRING_FORMATS = {
+    "date-time": "utcDateTime",
+    "date": "plainDate",
+    "time": "plainTime",
+    "duration": "duration",
+    "uri": "url",
+    "url": "url",
+    "binary": "bytes",
+    "byte": "bytes",
+}
+INTEGER_FORMATS = {f: f for f in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")}
+NUMBER_FORMATS = {"float": "float32", "double": "float64", "decimal": "decimal", "decimal128": "decimal128"}
+NUMBER_FORMATS.update(INTEGER_FORMATS)
+
+# Keywords read by this module; any other non-extension keyword is reported as dropped.
+_UNDERSTOOD = frozenset(
+    ["$ref", "type", "format", "nullable", "enum", "const", "oneOf", "anyOf", "allOf", "discriminator", "properties", "required", "additionalProperties", "unevaluatedProperties", "items", "prefixItems", "description", "title", "deprecated", "default", "example", "examples", "readOnly", "writeOnly", "minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "contentEncoding", "contentMediaType", "$schema", "$id", "$comment", "$defs", "definitions", "xml", "externalDocs"]
+)
+# Keywords with no TypeSpec equivalent that are silently harmless to drop (pure annotations).
+_QUIET = frozenset({"$schema", "$id", "$comment", "$defs", "definitions", "xml"})
+
+
+@dataclass
+class Converted:
+    """An inline schema read as a TypeSpec type plus what a property could carry with it."""
+
+    type: ir.TypeExpr
+    facets: ir.Facets = ir.NO_FACETS
+    meta: ir.Metadata = ir.NO_METADATA
+    default: object = None
+    has_default: bool = False
+    read_only: bool = False
+    write_only: bool = False
+    dropped: list[str] = field(default_factory=list)
+
+
+def is_null_schema(schema: object) -> bool:
+    return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("const", 0) is None)
+
+
+class SchemaImporter:
+    def __init__(self, ctx: ImportContext) -> None:
+        self.ctx = ctx
+        self._component_names: dict[tuple[int, tuple], str] = {}  # (source id, pointer) → name
+        self._pending: list[tuple[str, dict, At]] = []
+        self._inline_stack: set[tuple[int, tuple]] = set()
+        self._builders: dict[str, Callable[[str, object, At], ir.Union]] = {}
+
+    # --- components --------------------------------------------------------------------------
+
+    def reserve_components(self) -> None:
+        """Reserve every component schema's name, in source order, before anything else."""
+        root = self.ctx.root
+        components = At(root, ("components",))
+        schemas_at = components / "schemas"
+        comps = self.ctx.mapping(root.data.get("components"), components, "components")
+        schemas = self.ctx.mapping(comps.get("schemas"), schemas_at, "components.schemas")
+        for key in schemas:
+            self._component_names[(id(root), ("components", "schemas", key))] = self.ctx.reserve(str(key))
+        for key, schema in schemas.items():
+            name = self._component_names[(id(root), ("components", "schemas", key))]
+            self._pending.append((name, schema, schemas_at / key))
+
+    def import_components(self) -> None:
+        self.drain()
+
+    def override(self, name: str, builder: Callable[[str, object, At], ir.Union]) -> None:
+        """Build the component ``name`` with ``builder`` (e.g. as an ``@events`` union)."""
+        self._builders[name] = builder
+
+    def drain(self) -> None:
+        """Convert every declaration reserved so far (conversions may reserve more)."""
+        while self._pending:
+            name, schema, at = self._pending.pop(0)
+            if not self.ctx.is_filled(name):
+                build = self._builders.get(name, self.declaration)
+                self.ctx.fill(build(name, schema, at))
+
+    def component_name(self, at: At) -> str | None:
+        """The declaration for a component schema at ``at``, declared on first use for
+        schemas of other files; None when ``at`` is not a component schema."""
+        key = (id(at.source), at.pointer)
+        if key in self._component_names:
+            return self._component_names[key]
+        pointer = at.pointer
+        if (
+            (len(pointer) == 3
+            and pointer[:2] == ("components", "schemas"))
+            or (len(pointer) == 2 and pointer[0] in ("definitions", "$defs"))
+        ):
+            name = self.ctx.reserve(str(pointer[-1]))
+            self._component_names[key] = name
+            schema = _walk_value(at)
+            self._pending.append((name, schema, at))
+            return name
+        return None
+
+    # --- declarations --------------------------------------------------------------------------
+
+    def declaration(self, name: str, schema: object, at: At) -> ir.Model | ir.Union | ir.Enum | ir.Scalar:
+        ns = self.ctx.namespace
+        if not isinstance(schema, dict):
+            if schema is not True:
+                self.ctx.error("wrong-type", f"schema {name!r} must be a mapping, not {kind_of(schema)}", at)
+            return ir.Scalar(name, ns, base=ir.Intrinsic("unknown"), pos=at.location)
+        meta = self.metadata(schema, at)
+        if "$ref" not in schema:
+            if _is_enum(schema):
+                declared = self._enum_declaration(name, schema, at, meta)
+                if declared is not None:
+                    return declared
+            if _is_union(schema) and not _has_object_shape(schema):
+                return self._union_declaration(name, schema, at, meta)
+            if "allOf" in schema or _has_object_shape(schema):
+                return self._model_declaration(name, schema, at, meta)
+            if _types(schema) == ["array"]:
+                converted = self.convert(schema, at, name)
+                self._report_dropped(converted, at)
+                return (
+                    ir.Model(
+                        name,
+                        ns,
+                        is_array=converted.type.item if isinstance(converted.type, ir.ArrayOf) else None,
+                        facets=converted.facets,
+                        meta=meta,
+                        pos=at.location,
+                    )
+                    if isinstance(converted.type, ir.ArrayOf)
+                    else self._union_like(name, converted, at, meta)
+                )
+        converted = self.convert(schema, at, name)
+        self._report_dropped(converted, at)
+        return self._union_like(name, converted, at, meta)
+
+    def _union_like(self, name: str, converted: Converted, at: At, meta: ir.Metadata):
+        """A component whose schema is a scalar, a reference or an inline union: a scalar
+        when it is a standard scalar (keeping constraints), otherwise a one-variant-per-option
+        union (so that references and nullability survive)."""
+        ns = self.ctx.namespace
+        kind = converted.type
+        if isinstance(kind, ir.Intrinsic) and kind.name not in ("null", "unknown", "void", "never"):
+            return ir.Scalar(name, ns, base=kind, facets=converted.facets, meta=meta, pos=at.location)
+        if isinstance(kind, ir.Intrinsic) and kind.name == "unknown":
+            return ir.Scalar(name, ns, base=kind, meta=meta, pos=at.location)
+        options = kind.options if isinstance(kind, ir.UnionOf) else (kind,)
+        variants = tuple(ir.Variant(None, option) for option in options)
+        one_of = isinstance(kind, ir.UnionOf) and kind.one_of
+        return ir.Union(
+            name, ns, variants=variants, one_of=one_of, facets=converted.facets, meta=meta, pos=at.location
+        )
+
+    def _enum_declaration(self, name, schema, at, meta):
+        values = schema["enum"] if "enum" in schema else [schema["const"]]
+        nullable = None in values or "null" in _types(schema) or schema.get("nullable") is True
+        members = [v for v in values if v is not None]
+        if not members or not all(
+            isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in members
+        ):
+            return None
+        if (
+            nullable
+            or (not all(isinstance(v, type(members[0])) for v in members)
+            and not _all_numbers(members))
+        ):
+            variants = [ir.Variant(None, ir.Literal(v)) for v in members]
+            if nullable:
+                variants.append(ir.Variant(None, ir.Intrinsic("null")))
+            return ir.Union(name, self.ctx.namespace, variants=tuple(variants), meta=meta, pos=at.location)
+        enum_members = []
+        seen: set[str] = set()
+        for value in dict.fromkeys(members):
+            member_name = str(value)
+            if member_name in seen:
+                continue
+            seen.add(member_name)
+            enum_members.append(ir.EnumMember(member_name, value))
+        self._warn_unused_keywords(schema, at, {"enum", "const", "type", "nullable"})
+        return ir.Enum(name, self.ctx.namespace, members=tuple(enum_members), meta=meta, pos=at.location)
+
+    def _union_declaration(self, name, schema, at, meta):
+        key = "oneOf" if "oneOf" in schema else "anyOf"
+        branches = schema[key]
+        if not isinstance(branches, list):
+            self.ctx.error("wrong-type", f"{key} must be a list, not {kind_of(branches)}", at / key)
+            return ir.Union(name, self.ctx.namespace, meta=meta, pos=at.location)
+        discriminator = schema.get("discriminator")
+        variants: list[ir.Variant] = []
+        names = self._discriminator_names(discriminator, branches, at) if discriminator else None
+        for index, branch in enumerate(branches):
+            branch_at = at / key / index
+            branch_type = self.type_for(branch, branch_at, f"{name}{_branch_suffix(branch, index)}")
+            variant_name = names[index] if names else None
+            variants.append(ir.Variant(variant_name, branch_type, pos=branch_at.location))
+        nullable = "null" in _types(schema) or schema.get("nullable") is True
+        if nullable and not any(v.type == ir.Intrinsic("null") for v in variants):
+            variants.append(ir.Variant(None, ir.Intrinsic("null")))
+        self._warn_unused_keywords(schema, at, {key, "discriminator", "type", "nullable"})
+        union = ir.Union(
+            name,
+            self.ctx.namespace,
+            variants=tuple(variants),
+            one_of=key == "oneOf",
+            meta=meta,
+            pos=at.location,
+        )
+        if names:
+            prop = discriminator.get("propertyName")
+            return replace(union, discriminator=prop, one_of=False)
+        if discriminator:
+            self.ctx.warn(
+                "discriminator-dropped",
+                f"the discriminator of {name!r} cannot name every branch; it is written as a plain union",
+                at / "discriminator",
+            )
+        return union
+
+    def _discriminator_names(self, discriminator, branches, at) -> list[str | None] | None:
+        """The discriminator value of each branch (mapping first, then the branch's own
+        const/enum value), or None when some branch has no name (then it cannot be a
+        ``@discriminated`` union), or the property name is missing."""
+        if not isinstance(discriminator, dict) or not isinstance(discriminator.get("propertyName"), str):
+            self.ctx.error("wrong-type", "discriminator needs a string propertyName", at / "discriminator")
+            return None
+        prop = discriminator["propertyName"]
+        mapping = discriminator.get("mapping") or {}
+        by_ref = {}
+        if isinstance(mapping, dict):
+            for value, ref in mapping.items():
+                if isinstance(ref, str):
+                    by_ref.setdefault(_ref_key(ref), str(value))
+        names: list[str | None] = []
+        for index, branch in enumerate(branches):
+            found = None
+            if isinstance(branch, dict) and isinstance(branch.get("$ref"), str):
+                found = by_ref.get(_ref_key(branch["$ref"]))
+            if found is None:
+                target, _ = self.ctx.follow(branch, at / "oneOf" / index)
+                found = _discriminator_value(target, prop, self.ctx, at)
+            names.append(found)
+        if any(n is None for n in names) or len(set(names)) != len(names):
+            return None
+        return names
+
+    def _model_declaration(self, name, schema, at, meta) -> ir.Model:
+        base: ir.Ref | None = None
+        properties: list[ir.Property] = []
+        required = set(_string_list(schema.get("required")))
+        if "allOf" in schema:
+            base, inherited, inherited_required = self._compose(name, schema["allOf"], at / "allOf")
+            properties.extend(inherited)
+            required |= inherited_required
+        own = self.properties(schema, at, required, name)
+        own_names = {p.name for p in own}
+        self.ctx.required_mentions[self.ctx.qualified(name)] = set(required)
+        properties = [p for p in properties if p.name not in own_names] + own
+        properties = [replace(p, optional=p.name not in required) for p in properties]
+        additional = self.additional(schema, at, name)
+        discriminator = None
+        if isinstance(schema.get("discriminator"), dict):
+            discriminator = schema["discriminator"].get("propertyName")
+            if not isinstance(discriminator, str):
+                self.ctx.error(
+                    "wrong-type", "discriminator needs a string propertyName", at / "discriminator"
+                )
+                discriminator = None
+            else:
+                self._record_mapping(name, schema["discriminator"], at / "discriminator")
+        if _is_union(schema):
+            self.ctx.warn(
+                "schema-keyword-dropped",
+                f"{name!r} has both properties and oneOf/anyOf; TypeSpec keeps the properties only",
+                at,
+            )
+        self._warn_unused_keywords(
+            schema,
+            at,
+            {
+                "type",
+                "properties",
+                "required",
+                "additionalProperties",
+                "unevaluatedProperties",
+                "allOf",
+                "discriminator",
+                "oneOf",
+                "anyOf",
+                "nullable",
+            },
+        )
+        if "null" in _types(schema) or schema.get("nullable") is True:
+            self.ctx.warn(
+                "nullable-dropped",
+                f"the model {name!r} cannot itself be nullable in TypeSpec; "
+                "nullability is kept where it is referenced with `| null`",
+                at,
+            )
+        return ir.Model(
+            name,
+            self.ctx.namespace,
+            properties=tuple(properties),
+            base=base,
+            additional=additional,
+            discriminator=discriminator,
+            meta=meta,
+            pos=at.location,
+        )
+
+    def _record_mapping(self, name: str, discriminator: dict, at: At) -> None:
+        """Remember which value each derived schema has (``discriminator.mapping``)."""
+        mapping = discriminator.get("mapping")
+        values = self.ctx.discriminator_values.setdefault(self.ctx.qualified(name), {})
+        if not isinstance(mapping, dict):
+            return
+        for value, ref in mapping.items():
+            target, target_at = (
+                self.ctx.follow({"$ref": ref}, at / "mapping" / value) if isinstance(ref, str) else (None, at)
+            )
+            derived = self.component_name(target_at) if target is not None else None
+            if derived is not None:
+                values.setdefault(self.ctx.qualified(derived), str(value))
+
+    def _compose(self, name: str, parts: object, at: At):
+        """allOf → (base, copied properties, copied required): the branch that is a
+        discriminated base (else the first reference to an object schema) becomes ``extends``;
+        other references are copied in (warning ``allof-flattened``); inline parts are merged."""
+        if not isinstance(parts, list):
+            self.ctx.error("wrong-type", f"allOf must be a list, not {kind_of(parts)}", at)
+            return None, [], set()
+        refs: list[tuple[int, str, dict, At]] = []
+        for index, part in enumerate(parts):
+            if isinstance(part, dict) and "$ref" in part:
+                target, target_at = self.ctx.follow(part, at / index)
+                component = self.component_name(target_at) if target is not None else None
+                if component is not None and isinstance(target, dict):
+                    refs.append((index, component, target, target_at))
+        base_index = None
+        for index, _component, target, _ in refs:
+            if isinstance(target.get("discriminator"), dict):
+                base_index = index
+                break
+        if base_index is None:
+            for index, _component, target, _ in refs:
+                if _has_object_shape(target) or "allOf" in target:
+                    base_index = index
+                    break
+        base = None
+        properties: list[ir.Property] = []
+        required: set[str] = set()
+        for index, part in enumerate(parts):
+            part_at = at / index
+            if index == base_index:
+                base = self.ctx.ref(next(c for i, c, _, _ in refs if i == index))
+                continue
+            target, target_at = self.ctx.follow(part, part_at)
+            if not isinstance(target, dict):
+                continue
+            if "$ref" in part:
+                self.ctx.warn(
+                    "allof-flattened",
+                    f"{name!r} composes {part['$ref']!r} beside its base; TypeSpec has one base, "
+                    "so its properties are copied in",
+                    part_at,
+                )
+            if "allOf" in target:
+                nested_base, nested, nested_required = self._compose(
+                    name, target["allOf"], target_at / "allOf"
+                )
+                base = base or nested_base
+                properties.extend(nested)
+                required |= nested_required
+            required |= set(_string_list(target.get("required")))
+            properties.extend(self.properties(target, target_at, required, name))
+            if "$ref" not in part:
+                self._warn_unused_keywords(
+                    target, target_at, {"type", "properties", "required", "description", "title", "allOf"}
+                )
+        unique: dict[str, ir.Property] = {}
+        for prop in properties:
+            unique[prop.name] = prop
+        return base, list(unique.values()), required
+
+    # --- members -------------------------------------------------------------------------------------
+
+    def properties(self, schema: dict, at: At, required: set[str], owner: str) -> list[ir.Property]:
+        props = schema.get("properties")
+        if props is None:
+            return []
+        if not isinstance(props, dict):
+            self.ctx.error(
+                "wrong-type", f"properties must be a mapping, not {kind_of(props)}", at / "properties"
+            )
+            return []
+        result = []
+        for key, prop_schema in props.items():
+            prop_at = at / "properties" / key
+            result.append(self.property(str(key), prop_schema, prop_at, str(key) in required, owner))
+        return result
+
+    def property(self, name: str, schema: object, at: At, required: bool, owner: str) -> ir.Property:
+        converted = self.convert(schema, at, owner + pascal_case(name))
+        self._report_dropped(converted, at)
+        return ir.Property(
+            name,
+            converted.type,
+            optional=not required,
+            default=converted.default,
+            has_default=converted.has_default,
+            facets=converted.facets,
+            meta=converted.meta,
+            read_only=converted.read_only,
+            write_only=converted.write_only,
+            pos=at.location,
+        )
+
+    def additional(self, schema: dict, at: At, owner: str) -> ir.TypeExpr | None:
+        for key in ("additionalProperties", "unevaluatedProperties"):
+            if key not in schema:
+                continue
+            value = schema[key]
+            if value is True or value == {}:
+                return ir.Intrinsic("unknown")
+            if value is False or (isinstance(value, dict) and value.get("not") == {}):
+                return ir.Intrinsic("never")
+            if isinstance(value, dict):
+                return self.type_for(value, at / key, owner + "Value")
+            self.ctx.error(
+                "wrong-type", f"{key} must be a boolean or a schema, not {kind_of(value)}", at / key
+            )
+        return None
+
+    # --- inline schemas ------------------------------------------------------------------------------
+
+    def type_for(self, schema: object, at: At, hint: str) -> ir.TypeExpr:
+        """A type for a position that cannot carry constraints or docs (items, variants,
+        record values): constrained scalars are hoisted into a named scalar."""
+        converted = self.convert(schema, at, hint)
+        self._report_dropped(converted, at)
+        kind = converted.type
+        if not converted.facets.is_empty():
+            if isinstance(kind, ir.Intrinsic):
+                name = self.ctx.reserve(hint)
+                self.ctx.fill(
+                    ir.Scalar(
+                        name,
+                        self.ctx.namespace,
+                        base=kind,
+                        facets=converted.facets,
+                        meta=converted.meta,
+                        pos=at.location,
+                    )
+                )
+                return self.ctx.ref(name)
+            self.ctx.warn(
+                "constraint-dropped", "constraints here have no place in TypeSpec and are dropped", at
+            )
+        return kind
+
+    def payload_type(self, schema: object, at: At, hint: str) -> ir.TypeExpr:
+        """Like ``type_for``, but an inline object schema becomes a named model (event
+        payloads are named after their event, SPEC §4)."""
+        if isinstance(schema, dict) and "$ref" not in schema and isinstance(schema.get("properties"), dict):
+            name = self.ctx.reserve(hint)
+            self.ctx.fill(self.declaration(name, schema, at))
+            return self.ctx.ref(name)
+        return self.type_for(schema, at, hint)
+
+    def convert(self, schema: object, at: At, hint: str) -> Converted:
+        if schema is True or schema == {}:
+            return Converted(ir.Intrinsic("unknown"))
+        if schema is False:
+            return Converted(ir.Intrinsic("never"))
+        if not isinstance(schema, dict):
+            self.ctx.error("wrong-type", f"a schema must be a mapping, not {kind_of(schema)}", at)
+            return Converted(ir.Intrinsic("unknown"))
+        meta = self.metadata(schema, at)
+        result = self._convert_type(schema, at, hint)
+        result.meta = _merge_meta(meta, result.meta)
+        if "default" in schema:
+            result.default, result.has_default = schema["default"], True
+        result.read_only = result.read_only or schema.get("readOnly") is True
+        result.write_only = result.write_only or schema.get("writeOnly") is True
+        own = self._applicable(_facets(schema, result.type), self.category(schema, at), at)
+        result.facets = _merge_facets(own, result.facets)
+        result.dropped.extend(
+            k for k in schema if k not in _UNDERSTOOD and not k.startswith("x-") and k not in _QUIET
+        )
+        return result
+
+    def _convert_type(self, schema: dict, at: At, hint: str) -> Converted:
+        if "$ref" in schema:
+            return Converted(self._nullable(self.reference(schema, at, hint), schema))
+        types = _types(schema)
+        nullable = "null" in types or schema.get("nullable") is True
+        if "const" in schema:
+            return Converted(self._literal_union([schema["const"]], at / "const", nullable))
+        if "enum" in schema and isinstance(schema["enum"], list):
+            return Converted(self._literal_union(schema["enum"], at / "enum", nullable))
+        if _is_union(schema) and not _has_object_shape(schema):
+            union = self._inline_union(schema, at, hint, nullable)
+            return union if isinstance(union, Converted) else Converted(union)
+        if "allOf" in schema:
+            return Converted(self._nullable(self._inline_all_of(schema, at, hint), schema))
+        non_null = [t for t in types if t != "null"]
+        if len(non_null) > 1:
+            options = [self._convert_type({**schema, "type": t}, at, hint).type for t in non_null]
+            if nullable:
+                options.append(ir.Intrinsic("null"))
+            return Converted(ir.UnionOf(tuple(options)))
+        kind = non_null[0] if non_null else ("object" if _has_object_shape(schema) else None)
+        if kind is None and "items" in schema:
+            kind = "array"
+        if kind is None:
+            base = ir.Intrinsic("null") if types == ["null"] else ir.Intrinsic("unknown")
+            return Converted(base if base.name == "null" else self._nullable(base, schema))
+        base = self._typed(kind, schema, at, hint)
+        return Converted(self._nullable(base, schema))
+
+    def _typed(self, kind: str, schema: dict, at: At, hint: str) -> ir.TypeExpr:
+        fmt = schema.get("format")
+        if kind == "string":
+            if fmt in STRING_FORMATS:
+                return ir.Intrinsic(STRING_FORMATS[fmt])
+            if schema.get("contentEncoding") in ("base64", "base64url"):
+                return ir.Intrinsic("bytes")
+            return ir.Intrinsic("string")
+        if kind == "integer":
+            return ir.Intrinsic(INTEGER_FORMATS.get(fmt, "integer") if fmt != "unixtime" else "utcDateTime")
+        if kind == "number":
+            return ir.Intrinsic(NUMBER_FORMATS.get(fmt, "numeric"))
+        if kind == "boolean":
+            return ir.Intrinsic("boolean")
+        if kind == "array":
+            if isinstance(schema.get("prefixItems"), list):
+                items = schema["prefixItems"]
+                return ir.TupleOf(
+                    tuple(
+                        self.type_for(item, at / "prefixItems" / i, f"{hint}Element{i}")
+                        for i, item in enumerate(items)
+                    )
+                )
+            if "items" not in schema:
+                return ir.ArrayOf(ir.Intrinsic("unknown"))
+            # "Element", not "Item": the official emitter names a model's array-item visibility
+            # variant ``<Model>Item``, which would collide with a hoisted ``<Model>Item``.
+            return ir.ArrayOf(self.type_for(schema["items"], at / "items", hint + "Element"))
+        if kind == "object":
+            required = set(_string_list(schema.get("required")))
+            properties = tuple(self.properties(schema, at, required, hint))
+            additional = self.additional(schema, at, hint)
+            if not properties:
+                return ir.RecordOf(additional or ir.Intrinsic("unknown"))
+            return ir.ObjectType(properties, additional)
+        if kind == "null":
+            return ir.Intrinsic("null")
+        self.ctx.error("wrong-type", f"unknown schema type {kind!r}", at / "type")
+        return ir.Intrinsic("unknown")
+
+    def reference(self, schema: dict, at: At, hint: str) -> ir.TypeExpr:
+        target, target_at = self.ctx.follow(schema, at)
+        if target is None:
+            return ir.Intrinsic("unknown")
+        name = self.component_name(target_at)
+        if name is not None:
+            return self.ctx.ref(name)
+        key = (id(target_at.source), target_at.pointer)
+        if key in self._inline_stack:
+            self.ctx.warn(
+                "recursive-inline-schema",
+                "this reference loops through a schema that is not a component; it is typed unknown",
+                at,
+            )
+            return ir.Intrinsic("unknown")
+        self._inline_stack.add(key)
+        try:
+            return self.type_for(target, target_at, hint)
+        finally:
+            self._inline_stack.discard(key)
+
+    def _nullable(self, kind: ir.TypeExpr, schema: dict) -> ir.TypeExpr:
+        if schema.get("nullable") is True or "null" in _types(schema):
+            if isinstance(kind, ir.UnionOf):
+                if ir.Intrinsic("null") in kind.options:
+                    return kind
+                return replace(kind, options=(*kind.options, ir.Intrinsic("null")))
+            return ir.UnionOf((kind, ir.Intrinsic("null")))
+        return kind
+
+    def _literal_union(self, values: list, at: At, nullable: bool) -> ir.TypeExpr:
+        options: list[ir.TypeExpr] = []
+        for index, value in enumerate(values):
+            if value is None:
+                nullable = True
+            elif isinstance(value, (str, int, float)) and not (
+                isinstance(value, float) and not math.isfinite(value)
+            ):
+                literal = ir.Literal(value)
+                if literal not in options:
+                    options.append(literal)
+            else:
+                self.ctx.warn(
+                    "enum-value-dropped", f"the enum value {value!r} cannot be a TypeSpec literal", at / index
+                )
+        if nullable:
+            options.append(ir.Intrinsic("null"))
+        if not options:
+            return ir.Intrinsic("never")
+        return options[0] if len(options) == 1 else ir.UnionOf(tuple(options))
+
+    def _inline_union(self, schema: dict, at: At, hint: str, nullable: bool) -> ir.TypeExpr | Converted:
+        key = "oneOf" if "oneOf" in schema else "anyOf"
+        branches = schema[key]
+        if not isinstance(branches, list):
+            self.ctx.error("wrong-type", f"{key} must be a list, not {kind_of(branches)}", at / key)
+            return ir.Intrinsic("unknown")
+        if schema.get("discriminator") is not None:
+            name = self.ctx.reserve(hint)
+            self.ctx.fill(
+                self._union_declaration(
+                    name, {k: v for k, v in schema.items() if k != "description"}, at, ir.NO_METADATA
+                )
+            )
+            ref: ir.TypeExpr = self.ctx.ref(name)
+            return ir.UnionOf((ref, ir.Intrinsic("null"))) if nullable else ref
+        real = [(i, b) for i, b in enumerate(branches) if not is_null_schema(b)]
+        nullable = nullable or len(real) < len(branches)
+        if len(real) == 1:
+            # ``anyOf: [X, {type: null}]``, the common nullable idiom: X's constraints and docs
+            # stay with the property (beside ``| null``), as the official emitter writes them.
+            index, branch = real[0]
+            inner = self.convert(branch, at / key / index, hint)
+            self._report_dropped(inner, at / key / index)
+            inner.type = self._nullable(inner.type, {"nullable": nullable})
+            inner.has_default = False
+            return inner
+        options: list[ir.TypeExpr] = []
+        for index, branch in real:
+            option = self.type_for(branch, at / key / index, f"{hint}{_branch_suffix(branch, index)}")
+            if option not in options:
+                options.append(option)
+        if nullable:
+            options.append(ir.Intrinsic("null"))
+        if not options:
+            return ir.Intrinsic("never")
+        if len(options) == 1:
+            return options[0]
+        return ir.UnionOf(tuple(options), one_of=key == "oneOf" and len(options) > 1)
+
+    def _inline_all_of(self, schema: dict, at: At, hint: str) -> ir.TypeExpr:
+        parts = schema["allOf"]
+        if isinstance(parts, list):
+            meaningful = [p for p in parts if not _is_annotation_only(p)]
+            extra_shape = _has_object_shape(schema)
+            if len(meaningful) == 1 and not extra_shape:
+                return self.type_for(meaningful[0], at / "allOf" / parts.index(meaningful[0]), hint)
+        name = self.ctx.reserve(hint)
+        self.ctx.fill(
+            self._model_declaration(
+                name,
+                {k: v for k, v in schema.items() if k not in ("description", "nullable")},
+                at,
+                ir.NO_METADATA,
+            )
+        )
+        return self.ctx.ref(name)
+
+    def category(self, schema: object, at: At, depth: int = 0) -> str | None:
+        """What TypeSpec constraints can apply to: "string", "number", "array", else None."""
+        if depth > 16 or not isinstance(schema, dict):
+            return None
+        if "$ref" in schema:
+            target, target_at = self.ctx.follow(schema, at)
+            return self.category(target, target_at, depth + 1)
+        kinds = {k for k in _types(schema) if k != "null"}
+        if not kinds:
+            values = (
+                schema.get("enum")
+                if isinstance(schema.get("enum"), list)
+                else ([schema["const"]] if "const" in schema else [])
+            )
+            kinds = {
+                "string" if isinstance(v, str) else "number"
+                for v in values
+                if v is not None and not isinstance(v, bool)
+            }
+        for key in ("anyOf", "oneOf", "allOf"):
+            if not kinds and isinstance(schema.get(key), list):
+                found = {
+                    self.category(b, at / key / i, depth + 1)
+                    for i, b in enumerate(schema[key])
+                    if not is_null_schema(b)
+                }
+                kinds = {k for k in found if k} if None not in found else {"mixed", "other"}
+        if kinds <= {"integer", "number"} and kinds:
+            return "number"
+        if len(kinds) == 1:
+            kind = kinds.pop()
+            if (
+                kind == "string"
+                and schema.get("format") in STRING_FORMATS
+                and STRING_FORMATS[schema["format"]] != "url"
+            ):
+                return None  # dates and bytes are not strings to TypeSpec
+            return kind if kind in ("string", "array") else None
+        return None
+
+    def _applicable(self, facets: ir.Facets, category: str | None, at: At) -> ir.Facets:
+        """Drop constraints that do not apply to the schema's type (TypeSpec rejects them)."""
+        if facets.is_empty():
+            return facets
+        groups = {
+            "string": ("min_length", "max_length", "pattern", "format", "secret"),
+            "number": ("min_value", "max_value", "min_value_exclusive", "max_value_exclusive"),
+            "array": ("min_items", "max_items"),
+        }
+        allowed = set(groups.get(category or "", ())) | {"encoding"}
+        dropped = [
+            name
+            for name in ir.Facets.__dataclass_fields__
+            if getattr(facets, name) not in (None, False) and name not in allowed
+        ]
+        if not dropped:
+            return facets
+        self.ctx.warn(
+            "constraint-dropped",
+            "constraints that do not apply to this type are dropped: "
+            + ", ".join(_KEYWORD_OF_FACET.get(name, name) for name in dropped),
+            at,
+        )
+        return replace(facets, **{name: ir.Facets.__dataclass_fields__[name].default for name in dropped})
+
+    # --- metadata ----------------------------------------------------------------------------------------
+
+    def metadata(self, schema: dict, at: At) -> ir.Metadata:
+        doc = schema.get("description")
+        title = schema.get("title")
+        deprecated = "" if schema.get("deprecated") is True else None
+        extensions = tuple(
+            ir.Extension(k, v) for k, v in schema.items() if isinstance(k, str) and k.startswith("x-")
+        )
+        examples: tuple = ()
+        if isinstance(schema.get("examples"), list):
+            examples = tuple(schema["examples"])
+        elif "example" in schema:
+            examples = (schema["example"],)
+        external = None
+        docs = schema.get("externalDocs")
+        if isinstance(docs, dict) and isinstance(docs.get("url"), str):
+            external = (
+                docs["url"],
+                docs.get("description") if isinstance(docs.get("description"), str) else None,
+            )
+        if doc is not None and not isinstance(doc, str):
+            self.ctx.error(
+                "wrong-type", f"description must be a string, not {kind_of(doc)}", at / "description"
+            )
+            doc = None
+        if title is not None and not isinstance(title, str):
+            self.ctx.error("wrong-type", f"title must be a string, not {kind_of(title)}", at / "title")
+            title = None
+        return ir.Metadata(
+            doc=doc,
+            summary=title,
+            deprecated=deprecated,
+            extensions=extensions,
+            examples=examples,
+            external_docs=external,
+        )
+
+    # --- reporting ----------------------------------------------------------------------------------------
+
+    def _report_dropped(self, converted: Converted, at: At) -> None:
+        if converted.dropped:
+            keys = ", ".join(sorted(set(converted.dropped)))
+            self.ctx.warn("schema-keyword-dropped", f"no TypeSpec equivalent for {keys}; dropped", at)
+
+    def _warn_unused_keywords(self, schema: dict, at: At, used: set[str]) -> None:
+        dropped = [k for k in schema if k not in _UNDERSTOOD and not k.startswith("x-") and k not in _QUIET]
+        if dropped:
+            self.ctx.warn(
+                "schema-keyword-dropped",
+                f"no TypeSpec equivalent for {', '.join(sorted(dropped))}; dropped",
+                at,
+            )
+
+
+# --- helpers ----------------------------------------------------------------------------------------------
+
+
+def _merge_meta(outer: ir.Metadata, inner: ir.Metadata) -> ir.Metadata:
+    """The schema's own annotations, falling back to those of the branch it wraps."""
+    if inner == ir.NO_METADATA:
+        return outer
+    return ir.Metadata(
+        doc=outer.doc if outer.doc is not None else inner.doc,
+        summary=outer.summary if outer.summary is not None else inner.summary,
+        deprecated=outer.deprecated if outer.deprecated is not None else inner.deprecated,
+        extensions=outer.extensions or inner.extensions,
+        examples=outer.examples or inner.examples,
+        external_docs=outer.external_docs or inner.external_docs,
+    )
+
+
+def _merge_facets(outer: ir.Facets, inner: ir.Facets) -> ir.Facets:
+    if inner.is_empty():
+        return outer
+    if outer.is_empty():
+        return inner
+    values = {
+        name: getattr(outer, name) if getattr(outer, name) not in (None, False) else getattr(inner, name)
+        for name in ir.Facets.__dataclass_fields__
+    }
+    return ir.Facets(**values)
+
+
+def _walk_value(at: At) -> object:
+    node = at.source.data
+    for step in at.pointer:
+        node = node[step] if isinstance(node, dict) else node[int(step)]
+    return node
+
+
+def _types(schema: dict) -> list[str]:
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return [kind]
+    if isinstance(kind, list):
+        return [t for t in kind if isinstance(t, str)]
+    return []
+
+
+def _is_enum(schema: dict) -> bool:
+    return isinstance(schema.get("enum"), list) or ("const" in schema and not _has_object_shape(schema))
+
+
+def _is_union(schema: dict) -> bool:
+    return isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list)
+
+
+def _has_object_shape(schema: dict) -> bool:
+    return (
+        "properties" in schema
+        or "object" in _types(schema)
+        or "additionalProperties" in schema
+        or "unevaluatedProperties" in schema
+    )
+
+
+def _is_annotation_only(part: object) -> bool:
+    return isinstance(part, dict) and all(
+        k in ("description", "title", "deprecated", "nullable", "example", "examples") or k.startswith("x-")
+        for k in part
+    )
+
+
+def _string_list(value: object) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _all_numbers(values: list) -> bool:
+    return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+
+
+def _ref_key(ref: str) -> str:
+    return ref if "#" in ref else f"#/components/schemas/{ref}"
+
+
+def _branch_suffix(branch: object, index: int) -> str:
+    if isinstance(branch, dict) and isinstance(branch.get("title"), str):
+        return pascal_case(branch["title"])
+    return f"Option{index + 1}"
+
+
+def _discriminator_value(target: object, prop: str, ctx: ImportContext, at: At) -> str | None:
+    if not isinstance(target, dict):
+        return None
+    props = target.get("properties")
+    if isinstance(props, dict) and isinstance(props.get(prop), dict):
+        spec = props[prop]
+        if "const" in spec and isinstance(spec["const"], str):
+            return spec["const"]
+        enum = spec.get("enum")
+        if isinstance(enum, list) and len(enum) == 1 and isinstance(enum[0], str):
+            return enum[0]
+    for part in target.get("allOf") or []:
+        if isinstance(part, dict) and "$ref" not in part:
+            found = _discriminator_value(part, prop, ctx, at)
+            if found:
+                return found
+    return None
+
+
+_KEYWORD_OF_FACET = {
+    "min_length": "minLength",
+    "max_length": "maxLength",
+    "min_items": "minItems",
+    "max_items": "maxItems",
+    "min_value": "minimum",
+    "max_value": "maximum",
+    "min_value_exclusive": "exclusiveMinimum",
+    "max_value_exclusive": "exclusiveMaximum",
+}
+
+
+def _facets(schema: dict, kind: ir.TypeExpr) -> ir.Facets:
+    """Constraints of ``schema``; a format already expressed by the scalar is not repeated."""
+    values: dict[str, object] = {}
+    for key, attr in (
+        ("minLength", "min_length"),
+        ("maxLength", "max_length"),
+        ("minItems", "min_items"),
+        ("maxItems", "max_items"),
+    ):
+        if isinstance(schema.get(key), int) and not isinstance(schema.get(key), bool):
+            values[attr] = schema[key]
+    if isinstance(schema.get("pattern"), str):
+        values["pattern"] = schema["pattern"]
+    minimum, maximum = schema.get("minimum"), schema.get("maximum")
+    low_ex, high_ex = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+    if _number(minimum):
+        values["min_value_exclusive" if low_ex is True else "min_value"] = minimum
+    if _number(maximum):
+        values["max_value_exclusive" if high_ex is True else "max_value"] = maximum
+    # The 3.1 numeric forms; beside an inclusive bound only the stricter of the two is kept
+    # (TypeSpec refuses both on one declaration).
+    if _number(low_ex) and not (_number(minimum) and minimum > low_ex):
+        values.pop("min_value", None)
+        values["min_value_exclusive"] = low_ex
+    if _number(high_ex) and not (_number(maximum) and maximum < high_ex):
+        values.pop("max_value", None)
+        values["max_value_exclusive"] = high_ex
+    fmt = schema.get("format")
+    base = kind.options[0] if isinstance(kind, ir.UnionOf) and kind.options else kind
+    if isinstance(fmt, str) and not _format_is_expressed(fmt, base):
+        values["format"] = fmt
+    if fmt == "unixtime" and base == ir.Intrinsic("utcDateTime"):
+        values.pop("format", None)
+        values["encoding"] = ir.Encoding(
+            "unixTimestamp", "int64" if schema.get("type") == "integer" else "int64"
+        )
+    return ir.Facets(**values) if values else ir.NO_FACETS
+
+
+def _format_is_expressed(fmt: str, kind: ir.TypeExpr) -> bool:
+    if not isinstance(kind, ir.Intrinsic):
+        return False
+    name = kind.name
+    return (
+        STRING_FORMATS.get(fmt) == name
+        or INTEGER_FORMATS.get(fmt) == name
+        or NUMBER_FORMATS.get(fmt) == name
+        or (fmt == "unixtime" and name == "utcDateTime")
+    )
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -1,0 +1,568 @@
+"""Event streams in OpenAPI → ``SSEStream<E>`` / ``JsonlStream<T>`` (SPEC §4 import).
+
+Every dialect found in real documents:
+
+- OpenAPI 3.2 ``itemSchema`` (inline or ``$ref``): one event object with ``event``/``data``
+  (and maybe ``id``/``retry``) and one ``oneOf``/``anyOf`` branch per event type; the name
+  from ``const`` or a one-value ``enum``; the payload from ``contentMediaType`` +
+  ``contentSchema`` (JSON) or ``const``/``type: string`` (text); ``x-ms-sse-terminal-event``.
+- 3.0/3.1 ``schema`` (Speakeasy): an envelope among ``id``/``event``/``data``/``retry``,
+  maybe a union of envelopes; a typed ``data`` means JSON, a string means text.
+- 3.0/3.1 ``schema`` that is not an envelope (OpenAI, TGI): the JSON payload of unnamed
+  events; a union of payloads gives one unnamed variant per payload.
+- ``schema: {type: string}``: an untyped stream (warning ``untyped-stream``).
+- ``x-speakeasy-sse-sentinel`` on the media type: a terminal ``text/plain`` variant.
+- JSON Lines media types: the item (3.2 ``itemSchema``; 3.0/3.1 ``schema``) is each line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .. import ir
+from ..names import pascal_case
+from .context import At, ImportContext, kind_of
+from .schemas import SchemaImporter, is_null_schema
+
+SSE = "text/event-stream"
+JSONL_TYPES = ("application/jsonl", "application/x-ndjson", "application/json-seq", "application/x-jsonlines")
+TERMINAL_EXTENSION = "x-ms-sse-terminal-event"
+SENTINEL_EXTENSION = "x-speakeasy-sse-sentinel"
+_ENVELOPE_FIELDS = frozenset({"id", "event", "data", "retry"})
+_COMPONENT_PREFIX = "#/components/schemas/"
+
+
+def is_json_media_type(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")
+
+
+@dataclass
+class _Event:
+    """One SSE event type read from a branch, before it becomes a variant."""
+
+    name: str | None
+    payload: ir.TypeExpr
+    content_type: str | None
+    terminal: bool
+    meta: ir.Metadata
+    envelope_fields: dict  # id/retry schemas declared for this event
+    at: At
+
+
+class StreamImporter:
+    def __init__(self, ctx: ImportContext, schemas: SchemaImporter) -> None:
+        self.ctx = ctx
+        self.schemas = schemas
+        self._union_for: dict[tuple[int, tuple], str] = {}  # item schema location → events union
+
+    # --- planning: components used as stream items -----------------------------------------------
+
+    def plan(self, media_types: list[tuple[str, dict, At, int | str]]) -> None:
+        """Before components are converted: a component used only as the item of event
+        streams, and shaped like events (a 3.2 item schema, an envelope, a union), becomes the
+        ``@events`` union itself, keeping its name. A plain payload model stays a model."""
+        uses: dict[str, tuple[int, str]] = {}
+        for media_type, media, _at, status in media_types:
+            if media_type.split(";")[0].strip().lower() != SSE or not (
+                _is_success(status) or "itemSchema" in media
+            ):
+                continue
+            key = "itemSchema" if "itemSchema" in media else "schema"
+            schema = media.get(key)
+            if isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and len(schema) == 1:
+                ref = schema["$ref"]
+                if ref.startswith(_COMPONENT_PREFIX) and "/" not in ref[len(_COMPONENT_PREFIX) :]:
+                    count, _ = uses.get(ref, (0, key))
+                    uses[ref] = (count + 1, key)
+        text = self.ctx.root.text
+        for ref, (count, key) in uses.items():
+            if len(re.findall(re.escape(ref) + r"(?![\w.\-])", text)) > count:
+                continue  # also used as a plain schema: the stream gets its own union
+            component = ref[len(_COMPONENT_PREFIX) :]
+            target_at = At(self.ctx.root, ("components", "schemas", component))
+            target = self.ctx.root.data.get("components", {}).get("schemas", {}).get(component)
+            modern = key == "itemSchema"
+            if not isinstance(target, dict) or not (
+                modern
+                or _is_envelope(target)
+                or _is_union_of_envelopes(self.ctx, target, target_at)
+                or _is_payload_union(target)
+            ):
+                continue
+            name = self.schemas.component_name(target_at)
+            if name is not None:
+                self._union_for[(id(self.ctx.root), target_at.pointer)] = name
+                self.schemas.override(
+                    name, lambda n, s, a, modern=modern: self._declare_events(n, s, a, modern=modern)
+                )
+
+    # --- media types ---------------------------------------------------------------------------------
+
+    def content(
+        self, media_type: str, media: dict, at: At, hint: str, status: int | str
+    ) -> ir.Content | None:
+        """A stream ``Content`` for ``media``, or None when it is not a stream."""
+        base = media_type.split(";")[0].strip().lower()
+        if base == SSE and (_is_success(status) or "itemSchema" in media):
+            return ir.Content(media_type, ir.StreamOf("sse", self._events_ref(media, at, hint), SSE))
+        if base in JSONL_TYPES:
+            legacy = self.ctx.version < (3, 2)
+            key = "itemSchema" if "itemSchema" in media else ("schema" if legacy else None)
+            if key is None or key not in media:
+                return None
+            item = self.schemas.type_for(media[key], at / key, hint + "Element")
+            protocol = "jsonl" if base == "application/jsonl" else "http"
+            return ir.Content(media_type, ir.StreamOf(protocol, item, media_type))
+        return None
+
+    def _events_ref(self, media: dict, at: At, hint: str) -> ir.Ref:
+        key = "itemSchema" if "itemSchema" in media else "schema"
+        schema = media.get(key)
+        item_at = at / key
+        sentinel = media.get(SENTINEL_EXTENSION)
+        if schema is None:
+            self.ctx.warn(
+                "untyped-stream", "this event stream declares no schema; its events are typed string", at
+            )
+        target, target_at = self.ctx.follow(schema, item_at) if schema is not None else (None, item_at)
+        siblings = (
+            {k: v for k, v in schema.items() if k not in ("$ref", "description", "title")}
+            if isinstance(schema, dict) and "$ref" in schema
+            else {}
+        )
+        if siblings and isinstance(target, dict):
+            # OpenAPI 3.1+: a $ref with sibling keywords applies both, e.g. the 3.2 spec's
+            # ``itemSchema: {$ref: Event, required: [event], oneOf: [...]}``.
+            target, target_at, schema = _merge_siblings(target, siblings), item_at, dict(siblings)
+        known = self._union_for.get((id(target_at.source), target_at.pointer))
+        if known is not None and sentinel is None:
+            return self.ctx.ref(known)
+        component = (
+            self.schemas.component_name(target_at) if isinstance(schema, dict) and "$ref" in schema else None
+        )
+        wanted = (
+            f"{component}Events"
+            if component
+            else (
+                pascal_case(target["title"])
+                if isinstance(target, dict) and isinstance(target.get("title"), str)
+                else f"{hint}Events"
+            )
+        )
+        name = self.ctx.reserve(wanted)
+        self.ctx.fill(
+            self._declare_events(
+                name, target, target_at, modern=key == "itemSchema", sentinel=sentinel, payload_ref=component
+            )
+        )
+        if sentinel is None:
+            self._union_for[(id(target_at.source), target_at.pointer)] = name
+        return self.ctx.ref(name)
+
+    # --- the events union ---------------------------------------------------------------------------
+
+    def _declare_events(
+        self,
+        name: str,
+        schema: object,
+        at: At,
+        modern: bool | None = None,
+        sentinel: object = None,
+        payload_ref: str | None = None,
+    ) -> ir.Union:
+        if modern is None:
+            modern = self.ctx.version >= (3, 2) or _looks_modern(schema)
+        meta = self.schemas.metadata(schema, at) if isinstance(schema, dict) else ir.NO_METADATA
+        if payload_ref is not None:
+            meta = ir.NO_METADATA  # the docs belong to the payload component, not to its stream
+        if schema is None or (isinstance(schema, dict) and _is_plain_string(schema)):
+            if schema is not None:
+                self.ctx.warn(
+                    "untyped-stream",
+                    "this event stream is typed only as a string; its events become untyped `string` data",
+                    at,
+                )
+            events = [_Event(None, ir.Intrinsic("string"), None, False, ir.NO_METADATA, {}, at)]
+        elif not isinstance(schema, dict):
+            self.ctx.error("wrong-type", f"a stream schema must be a mapping, not {kind_of(schema)}", at)
+            events = []
+        elif modern or _is_envelope(schema) or _is_union_of_envelopes(self.ctx, schema, at):
+            events = self._events_from_event_schema(name, schema, at, modern)
+        else:
+            events = self._events_from_payload(name, schema, at, payload_ref)
+        if isinstance(sentinel, str):
+            events.append(
+                _Event(
+                    None,
+                    ir.Literal(sentinel),
+                    "text/plain",
+                    True,
+                    ir.Metadata(extensions=(ir.Extension(TERMINAL_EXTENSION, True),)),
+                    {},
+                    at,
+                )
+            )
+        elif sentinel is not None:
+            self.ctx.error("wrong-type", f"{SENTINEL_EXTENSION} must be a string", at)
+        variants = self._variants(name, events)
+        return ir.Union(
+            name, self.ctx.namespace, variants=tuple(variants), events=True, meta=meta, pos=at.location
+        )
+
+    def _events_from_payload(self, name: str, schema: dict, at: At, payload_ref: str | None) -> list[_Event]:
+        """OpenAI/TGI: the schema is the JSON ``data`` of unnamed events; a union of
+        payloads gives one unnamed variant per payload."""
+        if payload_ref is not None:
+            return [_Event(None, self.ctx.ref(payload_ref), None, False, ir.NO_METADATA, {}, at)]
+        key = (
+            "oneOf"
+            if isinstance(schema.get("oneOf"), list)
+            else "anyOf"
+            if isinstance(schema.get("anyOf"), list)
+            else None
+        )
+        if key is None or "properties" in schema:
+            payload = self.schemas.type_for(schema, at, f"{name}Data")
+            return [_Event(None, payload, None, False, ir.NO_METADATA, {}, at)]
+        if schema.get("discriminator") is not None:
+            self.ctx.warn(
+                "discriminator-dropped",
+                "the discriminator of this stream's payload union is not kept: each payload is its own event variant",
+                at / "discriminator",
+            )
+        events = []
+        for index, branch in enumerate(schema[key]):
+            branch_at = at / key / index
+            if is_null_schema(branch):
+                continue
+            payload = self.schemas.type_for(branch, branch_at, f"{name}Data{index + 1}")
+            events.append(_Event(None, payload, None, False, ir.NO_METADATA, {}, branch_at))
+        return events
+
+    def _events_from_event_schema(self, name: str, schema: dict, at: At, modern: bool) -> list[_Event]:
+        """An event object (3.2 item schema or Speakeasy envelope), maybe with one branch
+        per event type; top-level properties apply to every branch."""
+        shared = dict(schema.get("properties") or {}) if isinstance(schema.get("properties"), dict) else {}
+        key = (
+            "oneOf"
+            if isinstance(schema.get("oneOf"), list)
+            else "anyOf"
+            if isinstance(schema.get("anyOf"), list)
+            else None
+        )
+        if key is None:
+            return self._events_of_branch(name, schema, at, {}, modern)
+        events: list[_Event] = []
+        for index, branch in enumerate(schema[key]):
+            branch_at = at / key / index
+            target, target_at = self.ctx.follow(branch, branch_at)
+            if not isinstance(target, dict):
+                if target is not None:
+                    self.ctx.error(
+                        "wrong-type", f"an event branch must be a mapping, not {kind_of(target)}", branch_at
+                    )
+                continue
+            events.extend(self._events_of_branch(name, target, target_at, shared, modern))
+        return events
+
+    def _events_of_branch(self, union: str, branch: dict, at: At, shared: dict, modern: bool) -> list[_Event]:
+        props = dict(shared)
+        own = branch.get("properties")
+        if isinstance(own, dict):
+            props.update(own)
+        elif own is not None:
+            self.ctx.error(
+                "wrong-type", f"properties must be a mapping, not {kind_of(own)}", at / "properties"
+            )
+        for part in branch.get("allOf") or []:
+            part_target, _ = self.ctx.follow(part, at / "allOf")
+            if isinstance(part_target, dict) and isinstance(part_target.get("properties"), dict):
+                props.update(part_target["properties"])
+        props_at = at / "properties"
+        names = self._event_names(props.get("event"), props_at / "event")
+        terminal = branch.get(TERMINAL_EXTENSION) is True
+        extensions = tuple(
+            ir.Extension(k, v) for k, v in branch.items() if isinstance(k, str) and k.startswith("x-")
+        )
+        doc = branch.get("description") if isinstance(branch.get("description"), str) else None
+        meta = ir.Metadata(
+            doc=doc,
+            summary=branch.get("title") if isinstance(branch.get("title"), str) else None,
+            extensions=extensions,
+        )
+        extra = sorted(set(props) - _ENVELOPE_FIELDS)
+        if extra:
+            self.ctx.warn(
+                "sse-field-dropped",
+                f"an SSE event has only id, event, data and retry fields; {', '.join(extra)} dropped",
+                props_at,
+            )
+        envelope_fields = {
+            k: (props[k], props_at / k) for k in ("id", "retry") if k in props and k not in shared
+        }
+        data_schema = props.get("data")
+        data_at = props_at / "data"
+        if names and len(names) > 1:
+            linked = self._linked_payloads(names, data_schema, data_at)
+            if linked is not None:
+                return [
+                    _Event(event, payload, None, terminal, meta, envelope_fields, at)
+                    for event, payload in linked
+                ]
+        hint = pascal_case(names[0]) if names and names[0] else f"{union}Message"
+        payload, content_type = self._payload(data_schema, data_at, hint, modern)
+        return [
+            _Event(event, payload, content_type, terminal, meta, envelope_fields, at)
+            for event in (names or [None])
+        ]
+
+    def _event_names(self, schema: object, at: At) -> list[str]:
+        """Event names from ``const``, a one-value ``enum``, an enum of many, or a ``$ref`` to an
+        enum schema; [] when the event type is free."""
+        target, target_at = self.ctx.follow(schema, at)
+        if not isinstance(target, dict):
+            return []
+        if isinstance(target.get("const"), str):
+            return [target["const"]]
+        values = target.get("enum")
+        if isinstance(values, list):
+            return [v for v in dict.fromkeys(values) if isinstance(v, str)]
+        return []
+
+    def _linked_payloads(
+        self, names: list[str], data: object, at: At
+    ) -> list[tuple[str, ir.TypeExpr]] | None:
+        """Mistral: event names enumerated beside a data union whose discriminator mapping
+        has exactly those names as keys — then each event carries its own payload."""
+        target, target_at = self.ctx.follow(data, at)
+        if not isinstance(target, dict):
+            return None
+        discriminator = target.get("discriminator")
+        key = (
+            "oneOf"
+            if isinstance(target.get("oneOf"), list)
+            else "anyOf"
+            if isinstance(target.get("anyOf"), list)
+            else None
+        )
+        if (
+            key is None
+            or not isinstance(discriminator, dict)
+            or not isinstance(discriminator.get("mapping"), dict)
+        ):
+            return None
+        mapping = discriminator["mapping"]
+        if set(mapping) != set(names):
+            return None
+        result = []
+        for event in names:
+            ref = mapping[event]
+            if not isinstance(ref, str):
+                return None
+            payload = self.schemas.reference(
+                {"$ref": ref}, target_at / "discriminator" / "mapping" / event, pascal_case(event)
+            )
+            result.append((event, payload))
+        return result
+
+    def _payload(self, data: object, at: At, hint: str, modern: bool) -> tuple[ir.TypeExpr, str | None]:
+        """The payload type of one event and its content type (None: the default — JSON for
+        structured data, raw text for strings)."""
+        if data is None:
+            return ir.Intrinsic("string"), None
+        if not isinstance(data, dict):
+            self.ctx.error("wrong-type", f"the data schema must be a mapping, not {kind_of(data)}", at)
+            return ir.Intrinsic("string"), None
+        media = data.get("contentMediaType")
+        if isinstance(media, str):
+            if is_json_media_type(media):
+                if "contentSchema" not in data:
+                    return ir.Intrinsic("unknown"), None
+                content = data["contentSchema"]
+                named = _title_hint(content) or hint
+                payload = self.schemas.payload_type(content, at / "contentSchema", named)
+                textual = (
+                    payload == ir.Intrinsic("string")
+                    or (isinstance(payload, ir.Literal)
+                    and isinstance(payload.value, str))
+                )
+                return payload, (media if textual or media != "application/json" else None)
+            if "const" in data and isinstance(data["const"], str):
+                return ir.Literal(data["const"]), media
+            return ir.Intrinsic("string"), media
+        target, target_at = self.ctx.follow(data, at)
+        if isinstance(target, dict) and _is_textual(self.ctx, target, target_at):
+            return self.schemas.type_for(data, at, hint + "Data"), None
+        if modern and "$ref" not in data and not _is_structured(target):
+            return self.schemas.type_for({"type": "string", **data}, at, hint + "Data"), None
+        return self.schemas.payload_type(data, at, _title_hint(target) or hint), None
+
+    def _variants(self, union: str, events: list[_Event]) -> list[ir.Variant]:
+        """Events → variants; the same event name twice merges into one variant whose payload
+        is the union of both; id/retry fields make an ``@data`` envelope model."""
+        merged: dict[str | None, _Event] = {}
+        order: list[object] = []
+        for event in events:
+            key = event.name
+            if key is not None and key in merged:
+                previous = merged[key]
+                options = (
+                    previous.payload.options
+                    if isinstance(previous.payload, ir.UnionOf)
+                    else (previous.payload,)
+                )
+                if event.payload not in options:
+                    merged[key] = _Event(
+                        key,
+                        ir.UnionOf((*options, event.payload)),
+                        previous.content_type,
+                        previous.terminal or event.terminal,
+                        previous.meta,
+                        previous.envelope_fields,
+                        previous.at,
+                    )
+                continue
+            if key is None:
+                order.append(event)
+            else:
+                merged[key] = event
+                order.append(key)
+        variants = []
+        for item in order:
+            event = item if isinstance(item, _Event) else merged[item]
+            payload = event.payload
+            content_type = event.content_type
+            if event.envelope_fields:
+                payload, content_type = self._envelope(union, event), None
+            meta = event.meta
+            if event.terminal and not any(e.name == TERMINAL_EXTENSION for e in meta.extensions):
+                meta = ir.Metadata(
+                    doc=meta.doc,
+                    summary=meta.summary,
+                    extensions=(*meta.extensions, ir.Extension(TERMINAL_EXTENSION, True)),
+                )
+            variants.append(
+                ir.Variant(
+                    event.name,
+                    payload,
+                    content_type=content_type,
+                    terminal=event.terminal,
+                    meta=meta,
+                    pos=event.at.location,
+                )
+            )
+        return variants
+
+    def _envelope(self, union: str, event: _Event) -> ir.Ref:
+        base = pascal_case(event.name) if event.name else f"{union}Message"
+        name = self.ctx.reserve(base + "Envelope")
+        properties = []
+        for field_name, (schema, at) in event.envelope_fields.items():
+            prop = self.schemas.property(field_name, schema, at, False, name)
+            properties.append(prop)
+        properties.append(
+            ir.Property(
+                "data",
+                event.payload,
+                event_data=True,
+                event_content_type=event.content_type,
+                pos=event.at.location,
+            )
+        )
+        self.ctx.fill(ir.Model(name, self.ctx.namespace, properties=tuple(properties), pos=event.at.location))
+        return self.ctx.ref(name)
+
+
+def _merge_siblings(target: dict, siblings: dict) -> dict:
+    merged = {**target, **siblings}
+    if isinstance(target.get("properties"), dict) and isinstance(siblings.get("properties"), dict):
+        merged["properties"] = {**target["properties"], **siblings["properties"]}
+    if isinstance(target.get("required"), list) and isinstance(siblings.get("required"), list):
+        merged["required"] = list(dict.fromkeys(target["required"] + siblings["required"]))
+    return merged
+
+
+def _is_success(status: int | str) -> bool:
+    text = str(status)
+    return text.startswith("2")
+
+
+def _is_plain_string(schema: dict) -> bool:
+    return schema.get("type") == "string" and not any(
+        k in schema for k in ("enum", "const", "oneOf", "anyOf", "allOf", "properties", "contentMediaType")
+    )
+
+
+def _looks_modern(schema: object) -> bool:
+    """A 3.2-style item schema used in an older document: branches name their payload with
+    ``contentMediaType``."""
+    if not isinstance(schema, dict):
+        return False
+    branches = schema.get("oneOf") or schema.get("anyOf") or [schema]
+    for branch in branches if isinstance(branches, list) else []:
+        if isinstance(branch, dict):
+            data = (
+                (branch.get("properties") or {}).get("data")
+                if isinstance(branch.get("properties"), dict)
+                else None
+            )
+            if isinstance(data, dict) and "contentMediaType" in data:
+                return True
+    return False
+
+
+def _is_envelope(schema: dict) -> bool:
+    props = schema.get("properties")
+    return (
+        isinstance(props, dict)
+        and bool(props)
+        and set(props) <= _ENVELOPE_FIELDS
+        and ("data" in props or "event" in props)
+    )
+
+
+def _is_union_of_envelopes(ctx: ImportContext, schema: dict, at: At) -> bool:
+    key = (
+        "oneOf"
+        if isinstance(schema.get("oneOf"), list)
+        else "anyOf"
+        if isinstance(schema.get("anyOf"), list)
+        else None
+    )
+    if key is None:
+        return False
+    discriminator = schema.get("discriminator")
+    if isinstance(discriminator, dict) and discriminator.get("propertyName") == "event":
+        return True
+    branches = [ctx.follow(b, at / key / i)[0] for i, b in enumerate(schema[key])]
+    return bool(branches) and all(isinstance(b, dict) and _is_envelope(b) for b in branches)
+
+
+def _is_payload_union(schema: dict) -> bool:
+    return "properties" not in schema and (
+        isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list)
+    )
+
+
+def _is_textual(ctx: ImportContext, schema: dict, at: At) -> bool:
+    types = schema.get("type")
+    if types == "string" and "contentMediaType" not in schema:
+        return True
+    if "const" in schema and isinstance(schema["const"], str):
+        return True
+    return False
+
+
+def _is_structured(schema: object) -> bool:
+    return isinstance(schema, dict) and (
+        schema.get("type") in ("object", "array", "integer", "number", "boolean")
+        or any(k in schema for k in ("properties", "oneOf", "anyOf", "allOf", "$ref", "items"))
+    )
+
+
+def _title_hint(schema: object) -> str | None:
+    if isinstance(schema, dict) and isinstance(schema.get("title"), str):
+        return pascal_case(schema["title"])
+    return None

@@ -1,0 +1,782 @@
+"""The TypeSpec emitter: IR → TypeSpec source text (SPEC §3, §4 import, §6).
+
+Reads only the IR. Output is deterministic: declarations in IR order, then operations, then
+the generated helpers (when a response needs a description or a ``default`` status that plain
+TypeSpec cannot attach to an anonymous response). Event streams are written as in seed 002:
+``@TypeSpec.Events.events`` unions, ``@TypeSpec.Events.contentType``,
+``@TypeSpec.SSE.terminalEvent`` and the ``x-ms-sse-terminal-event`` extension kept beside it.
+"""
+
+from __future__ import annotations
+
+from .. import conventions, ir
+from ..diagnostics import DiagnosticBag
+from ..names import camel_case, identifier, is_plain_identifier, string_literal
+
+INDENT = "  "
+HELPERS_NAMESPACE = "GeneratedHelpers"
+METHOD_EXTENSION = "x-sse-bridge-method"
+VERB_DECORATORS = {
+    "get": "@get",
+    "put": "@put",
+    "post": "@post",
+    "patch": "@patch",
+    "delete": "@delete",
+    "head": "@head",
+}
+
+
+def emit_typespec(document: ir.Document, diagnostics: DiagnosticBag | None = None) -> str:
+    return _Writer(document, diagnostics or DiagnosticBag()).write()
+
+
+class _Writer:
+    def __init__(self, document: ir.Document, diagnostics: DiagnosticBag) -> None:
+        self.doc = document
+        self.diagnostics = diagnostics
+        self.namespace = document.service.namespace
+        self.declarations = document.declaration_map()
+        self.uses: set[str] = set()  # "sse", "events", "streams", "openapi3", "http-streams", "helpers"
+        self.helpers_needed: set[str] = set()
+
+    # --- document ----------------------------------------------------------------------------
+
+    def write(self) -> str:
+        body: list[str] = []
+        for declaration in self.doc.declarations:
+            body.extend(self.declaration(declaration))
+            body.append("")
+        for operation in self.doc.operations:
+            body.extend(self.operation(operation))
+            body.append("")
+        auth = self.auth_models()
+        if auth:
+            body.extend(auth)
+        if self.helpers_needed:
+            body.extend(self.helpers())
+            body.append("")
+        head = self.header()
+        while body and body[-1] == "":
+            body.pop()
+        return "\n".join(head + body) + "\n"
+
+    def header(self) -> list[str]:
+        imports = ["@typespec/http", "@typespec/openapi"]
+        if "openapi3" in self.uses:
+            imports.append("@typespec/openapi3")
+        if self.uses & {"sse", "streams", "http-streams", "events"}:
+            imports.append("@typespec/streams")
+        if "http-streams" in self.uses:
+            imports.append("@typespec/http/streams")
+        if "sse" in self.uses:
+            imports.append("@typespec/sse")
+        if self.uses & {"sse", "events"}:
+            imports.append("@typespec/events")
+        lines = [f"import {string_literal(i)};" for i in imports]
+        lines.append("")
+        usings = ["Http", "OpenAPI"]
+        if "sse" in self.uses:
+            usings.append("SSE")
+        if "http-streams" in self.uses:
+            usings.append("Http.Streams")
+        lines.extend(f"using {u};" for u in usings)
+        lines.append("")
+        lines.extend(self.service())
+        lines.append("")
+        return lines
+
+    def service(self) -> list[str]:
+        service = self.doc.service
+        lines = self.doc_comment(service.doc, "")
+        info: dict[str, object] = {}
+        if service.version is not None:
+            info["version"] = service.version
+        if service.summary is not None:
+            info["summary"] = service.summary
+        if service.terms_of_service is not None:
+            info["termsOfService"] = service.terms_of_service
+        if service.contact is not None:
+            info["contact"] = service.contact
+        if service.license is not None:
+            info["license"] = service.license
+        for extension in service.info_extensions:
+            info[extension.name] = extension.value
+        title = f"#{{ title: {string_literal(service.title)} }}" if service.title is not None else ""
+        lines.append(f"@service({title})")
+        if info:
+            lines.append(f"@info({self.value(info)})")
+        for server in service.servers:
+            lines.append(self.server(server))
+        for tag in service.tags:
+            metadata: dict[str, object] = {}
+            if tag.doc is not None:
+                metadata["description"] = tag.doc
+            if tag.external_docs is not None:
+                url, text = tag.external_docs
+                metadata["externalDocs"] = {"url": url, **({"description": text} if text else {})}
+            for extension in tag.extensions:
+                metadata[extension.name] = extension.value
+            args = f", {self.value(metadata)}" if metadata else ""
+            lines.append(f"@tagMetadata({string_literal(tag.name)}{args})")
+        auth = self.use_auth(service.security)
+        if auth:
+            lines.append(f"@useAuth({auth})")
+        for extension in service.extensions:
+            lines.append(f"@extension({string_literal(extension.name)}, {self.value(extension.value)})")
+        lines.append(f"namespace {'.'.join(identifier(part) for part in self.namespace)};")
+        return lines
+
+    def server(self, server: ir.Server) -> str:
+        args = [string_literal(server.url), string_literal(server.description or "")]
+        if server.variables:
+            members = []
+            for variable in server.variables:
+                kind = " | ".join(string_literal(v) for v in variable.enum) if variable.enum else "string"
+                doc = f"/** {_inline_doc(variable.doc)} */ " if variable.doc else ""
+                members.append(
+                    f"{doc}{identifier(variable.name, member=True)}?: {kind} = {string_literal(variable.default)}"
+                )
+            args.append("{ " + ", ".join(members) + " }")
+        return f"@server({', '.join(args)})"
+
+    # --- declarations ----------------------------------------------------------------------------
+
+    def declaration(self, declaration) -> list[str]:
+        if isinstance(declaration, ir.Model):
+            return self.model(declaration)
+        if isinstance(declaration, ir.Union):
+            return self.union(declaration)
+        if isinstance(declaration, ir.Enum):
+            return self.enum(declaration)
+        return self.scalar(declaration)
+
+    def model(self, model: ir.Model) -> list[str]:
+        lines = self.metadata_lines(model.meta, "", model.facets)
+        if model.discriminator:
+            lines.append(f"@discriminator({string_literal(model.discriminator)})")
+        if model.is_error:
+            lines.append("@error")
+        name = identifier(model.name)
+        if model.is_array is not None:
+            lines.append(f"model {name} is {self.type(ir.ArrayOf(model.is_array))};")
+            return lines
+        head = f"model {name}"
+        if model.base is not None:
+            head += f" extends {self.type(model.base)}"
+        members = self.members(model.properties, model.additional, INDENT)
+        if not members:
+            lines.append(head + " {}")
+            return lines
+        lines.append(head + " {")
+        lines.extend(members)
+        lines.append("}")
+        return lines
+
+    def members(self, properties, additional, indent: str) -> list[str]:
+        lines: list[str] = []
+        for prop in properties:
+            lines.extend(self.property(prop, indent))
+        if additional is not None:
+            lines.append(f"{indent}...Record<{self.type(additional)}>;")
+        return lines
+
+    def property(self, prop: ir.Property, indent: str) -> list[str]:
+        lines = self.metadata_lines(prop.meta, indent, prop.facets, kind=prop.type)
+        if prop.read_only:
+            lines.append(f"{indent}@visibility(Lifecycle.Read)")
+        elif prop.write_only:
+            lines.append(f"{indent}@visibility(Lifecycle.Create, Lifecycle.Update)")
+        if prop.event_content_type is not None:
+            self.uses.add("events")
+            lines.append(f"{indent}@TypeSpec.Events.contentType({string_literal(prop.event_content_type)})")
+        if prop.event_data:
+            self.uses.add("events")
+            lines.append(f"{indent}@TypeSpec.Events.data")
+        if isinstance(prop.type, ir.UnionOf) and prop.type.one_of:
+            self.uses.add("openapi3")
+            lines.append(f"{indent}@oneOf")
+        optional = "?" if prop.optional else ""
+        default = f" = {self.value(prop.default)}" if prop.has_default else ""
+        text = f"{indent}{identifier(prop.name, member=True)}{optional}: {self.type(prop.type, indent)}{default};"
+        lines.append(text)
+        return lines
+
+    def union(self, union: ir.Union) -> list[str]:
+        lines = self.metadata_lines(union.meta, "", union.facets)
+        if union.events:
+            self.uses.add("events")
+            lines.append("@TypeSpec.Events.events")
+        if union.discriminator:
+            options = (
+                f'#{{ envelope: "none", discriminatorPropertyName: {string_literal(union.discriminator)} }}'
+            )
+            lines.append(f"@discriminated({options})")
+        if union.one_of:
+            self.uses.add("openapi3")
+            lines.append("@oneOf")
+        lines.append(f"union {identifier(union.name)} {{")
+        for variant in union.variants:
+            lines.extend(self.variant(variant))
+        lines.append("}")
+        return lines
+
+    def variant(self, variant: ir.Variant) -> list[str]:
+        """Seed 002's order: content type, terminal flag, then the extensions."""
+        meta = variant.meta
+        lines = self.doc_comment(meta.doc, INDENT)
+        if variant.content_type is not None:
+            self.uses.add("events")
+            lines.append(f"{INDENT}@TypeSpec.Events.contentType({string_literal(variant.content_type)})")
+        if variant.terminal:
+            self.uses.add("sse")
+            lines.append(f"{INDENT}@TypeSpec.SSE.terminalEvent")
+        lines.extend(
+            self.metadata_lines(
+                ir.Metadata(summary=meta.summary, deprecated=meta.deprecated, extensions=meta.extensions),
+                INDENT,
+            )
+        )
+        name = f"{identifier(variant.name, member=True)}: " if variant.name is not None else ""
+        lines.append(f"{INDENT}{name}{self.type(variant.type, INDENT)},")
+        return lines
+
+    def enum(self, enum: ir.Enum) -> list[str]:
+        lines = self.metadata_lines(enum.meta, "")
+        lines.append(f"enum {identifier(enum.name)} {{")
+        for member in enum.members:
+            lines.extend(self.metadata_lines(member.meta, INDENT))
+            name = identifier(member.name, member=True)
+            if member.value == member.name:
+                lines.append(f"{INDENT}{name},")
+            else:
+                lines.append(f"{INDENT}{name}: {self.value(member.value)},")
+        lines.append("}")
+        return lines
+
+    def scalar(self, scalar: ir.Scalar) -> list[str]:
+        lines = self.metadata_lines(scalar.meta, "", scalar.facets, kind=scalar.base)
+        base = scalar.base
+        if base == ir.Intrinsic("unknown"):
+            lines.append(f"scalar {identifier(scalar.name)};")
+        else:
+            lines.append(f"scalar {identifier(scalar.name)} extends {self.type(base)};")
+        return lines
+
+    # --- metadata ------------------------------------------------------------------------------------
+
+    def metadata_lines(
+        self,
+        meta: ir.Metadata,
+        indent: str,
+        facets: ir.Facets = ir.NO_FACETS,
+        kind: ir.TypeExpr | None = None,
+    ) -> list[str]:
+        lines = self.doc_comment(meta.doc, indent)
+        if meta.deprecated is not None:
+            lines.append(f"{indent}#deprecated {string_literal(meta.deprecated or 'deprecated')}")
+        if meta.summary is not None:
+            lines.append(f"{indent}@summary({string_literal(meta.summary)})")
+        lines.extend(f"{indent}{d}" for d in self.facet_decorators(facets))
+        if meta.external_docs is not None:
+            url, text = meta.external_docs
+            args = string_literal(url) + (f", {string_literal(text)}" if text else "")
+            lines.append(f"{indent}@externalDocs({args})")
+        for example in meta.examples:
+            lines.append(f"{indent}@example({self.value(example)})")
+        for extension in meta.extensions:
+            lines.append(
+                f"{indent}@extension({string_literal(extension.name)}, {self.value(extension.value)})"
+            )
+        return lines
+
+    def facet_decorators(self, facets: ir.Facets) -> list[str]:
+        if facets.is_empty():
+            return []
+        decorators = []
+        for attr, name in (
+            ("min_length", "minLength"),
+            ("max_length", "maxLength"),
+            ("min_items", "minItems"),
+            ("max_items", "maxItems"),
+            ("min_value", "minValue"),
+            ("max_value", "maxValue"),
+            ("min_value_exclusive", "minValueExclusive"),
+            ("max_value_exclusive", "maxValueExclusive"),
+        ):
+            value = getattr(facets, attr)
+            if value is not None:
+                decorators.append(f"@{name}({_number(value)})")
+        if facets.pattern is not None:
+            decorators.append(f"@pattern({string_literal(facets.pattern)})")
+        if facets.format is not None:
+            decorators.append(f"@format({string_literal(facets.format)})")
+        if facets.encoding is not None:
+            encoding = facets.encoding
+            args = [string_literal(encoding.name)] if encoding.name else []
+            if encoding.wire_type:
+                args.append(encoding.wire_type)
+            decorators.append(f"@encode({', '.join(args)})")
+        if facets.secret:
+            decorators.append("@secret")
+        return decorators
+
+    def doc_comment(self, doc: str | None, indent: str) -> list[str]:
+        """A ``/** */`` comment when the compiler would read it back unchanged, else ``@doc``:
+        doc comments end at ``*/``, take ``@`` as the start of a tag, fail on an unclosed
+        backtick code span on a line, and drop each line's leading whitespace."""
+        if doc is None or doc.strip() == "":
+            return []
+        text = doc.strip()
+        lines = text.split("\n")
+        if (
+            "*/" in text
+            or "@" in text
+            or "\r" in text
+            or any(line.count("`") % 2 for line in lines)
+            or any(line[:1].isspace() for line in lines)
+        ):
+            return [f"{indent}@doc({string_literal(text)})"]
+        if len(lines) == 1:
+            return [f"{indent}/** {lines[0]} */"]
+        result = [f"{indent}/**"]
+        for line in lines:
+            line = line.rstrip()
+            result.append(f"{indent} * {line}" if line else f"{indent} *")
+        result.append(f"{indent} */")
+        return result
+
+    # --- types and values ----------------------------------------------------------------------------
+
+    def type(self, kind: ir.TypeExpr, indent: str = "") -> str:
+        if isinstance(kind, ir.Intrinsic):
+            return kind.name
+        if isinstance(kind, ir.Ref):
+            return self.reference(kind.target)
+        if isinstance(kind, ir.Literal):
+            return self.value(kind.value)
+        if isinstance(kind, ir.EnumMemberType):
+            return f"{self.reference(kind.enum)}.{identifier(kind.member, member=True)}"
+        if isinstance(kind, ir.ArrayOf):
+            item = self.type(kind.item, indent)
+            if isinstance(kind.item, ir.UnionOf) or isinstance(kind.item, ir.ObjectType):
+                item = f"({item})" if isinstance(kind.item, ir.UnionOf) else item
+            return f"{item}[]"
+        if isinstance(kind, ir.RecordOf):
+            return f"Record<{self.type(kind.value, indent)}>"
+        if isinstance(kind, ir.TupleOf):
+            return "[" + ", ".join(self.type(item, indent) for item in kind.items) + "]"
+        if isinstance(kind, ir.UnionOf):
+            return " | ".join(self.type(option, indent) for option in kind.options)
+        if isinstance(kind, ir.ObjectType):
+            members = self.members(kind.properties, kind.additional, indent + INDENT)
+            if not members:
+                return "{}"
+            return "{\n" + "\n".join(members) + f"\n{indent}}}"
+        if isinstance(kind, ir.StreamOf):
+            return self.stream(kind, indent)
+        raise TypeError(f"no TypeSpec for {kind!r}")
+
+    def stream(self, stream: ir.StreamOf, indent: str = "") -> str:
+        item = self.type(stream.item, indent)
+        if stream.protocol == "sse":
+            self.uses.add("sse")
+            return f"SSEStream<{item}>"
+        self.uses.add("http-streams")
+        if stream.protocol == "jsonl":
+            return f"JsonlStream<{item}>"
+        return f"HttpStream<{item}, {string_literal(stream.content_type)}>"
+
+    def reference(self, target: str) -> str:
+        declaration = self.declarations.get(target)
+        if declaration is not None and declaration.namespace == self.namespace:
+            return identifier(declaration.name)
+        if declaration is not None:
+            return ".".join(identifier(p) for p in (*declaration.namespace, declaration.name))
+        return ".".join(identifier(p) for p in target.split("."))
+
+    def value(self, value: object) -> str:
+        if isinstance(value, ir.EnumValue):
+            member = self.declarations.get(value.enum)
+            return (
+                f"{self.reference(value.enum)}.{identifier(value.member, member=True)}" if member else "null"
+            )
+        if isinstance(value, ir.ScalarValue):
+            args = ", ".join(self.value(a) for a in value.arguments)
+            return f"{value.scalar}.{value.constructor}({args})"
+        if value is None:
+            return "null"
+        if value is True:
+            return "true"
+        if value is False:
+            return "false"
+        if isinstance(value, (int, float)):
+            return _number(value)
+        if isinstance(value, str):
+            return string_literal(value)
+        if isinstance(value, list):
+            return "#[" + ", ".join(self.value(item) for item in value) + "]"
+        if isinstance(value, dict):
+            if not value:
+                return "#{}"
+            entries = []
+            for key, item in value.items():
+                entries.append(f"{identifier(str(key), member=True)}: {self.value(item)}")
+            return "#{ " + ", ".join(entries) + " }"
+        return string_literal(str(value))
+
+    # --- operations ----------------------------------------------------------------------------------------
+
+    def operation(self, op: ir.Operation) -> list[str]:
+        lines = self.metadata_lines(op.meta, "")
+        for tag in op.tags:
+            lines.append(f"@tag({string_literal(tag)})")
+        if op.security is not None:
+            auth = self.use_auth(op.security)
+            lines.append(f"@useAuth({auth or 'NoAuth'})")
+        lines.append(f"@route({string_literal(op.path)})")
+        verb = VERB_DECORATORS.get(op.method)
+        if verb:
+            lines.append(verb)
+        else:
+            lines.append(f"@extension({string_literal(METHOD_EXTENSION)}, {string_literal(op.method)})")
+            default_verb = "post" if op.body else "get"
+            lines.append(VERB_DECORATORS[default_verb])
+        if op.shared_route:
+            lines.append("@sharedRoute")
+        if op.operation_id is not None:
+            lines.append(f"@operationId({string_literal(op.operation_id)})")
+        parameters = self.parameters(op)
+        returns = self.responses(op)
+        name = identifier(op.name)
+        if parameters:
+            lines.append(f"op {name}(")
+            lines.extend(parameters)
+            lines.append(f"): {returns};")
+        else:
+            lines.append(f"op {name}(): {returns};")
+        return lines
+
+    def parameters(self, op: ir.Operation) -> list[str]:
+        names: set[str] = set()
+        lines: list[str] = []
+        for parameter in op.parameters:
+            lines.extend(self.parameter(parameter, names))
+        if op.body is not None:
+            lines.extend(self.request_body(op.body, names))
+        return lines
+
+    def parameter(self, parameter: ir.Parameter, names: set[str]) -> list[str]:
+        indent = INDENT
+        lines = self.metadata_lines(parameter.meta, indent, parameter.facets, kind=parameter.type)
+        prop = _unique(_parameter_identifier(parameter), names)
+        wire = parameter.name
+        options: dict[str, object] = {}
+        if parameter.explode:
+            options["explode"] = True
+        if parameter.location == "header":
+            implicit = conventions.header_name(prop)
+        else:
+            implicit = prop
+        if wire != implicit:
+            options["name"] = wire
+        if parameter.style is not None:
+            lines.append(f"{indent}@encode(ArrayEncoding.{parameter.style})")
+        location = parameter.location
+        if location == "querystring":
+            location = "query"
+        if options:
+            if set(options) == {"name"}:
+                decorator = f"@{location}({string_literal(wire)})"
+            else:
+                decorator = f"@{location}({self.value(options)})"
+        else:
+            decorator = f"@{location}"
+        optional = "?" if parameter.optional else ""
+        default = f" = {self.value(parameter.default)}" if parameter.has_default else ""
+        lines.append(
+            f"{indent}{decorator} {identifier(prop, member=True)}{optional}: "
+            f"{self.type(parameter.type, indent)}{default},"
+        )
+        return lines
+
+    def request_body(self, body: ir.RequestBody, names: set[str]) -> list[str]:
+        indent = INDENT
+        lines: list[str] = []
+        contents = list(body.contents)
+        if not contents:
+            return lines
+        # TypeSpec gives an operation one kind of body: a stream, a multipart form, or a
+        # plain body (with several media types). The kind of the first media type wins.
+        first = contents[0]
+        kind_of = _body_kind
+        kept = [c for c in contents if kind_of(c) == kind_of(first)]
+        if kind_of(first) != "plain":
+            kept = kept[:1]
+        if len(kept) < len(contents):
+            dropped = ", ".join(c.media_type for c in contents if c not in kept)
+            self.diagnostics.warning(
+                "body-content-dropped",
+                f"TypeSpec gives a request one kind of body; the {kind_of(first)} body "
+                f"({first.media_type}) is kept and {dropped} dropped",
+                body.pos,
+            )
+        contents = kept
+        if kind_of(first) == "stream":
+            lines.extend(self.doc_comment(body.meta.doc, indent))
+            lines.append(f"{indent}...{self.type(first.type, indent)},")
+            return lines
+        if kind_of(first) == "multipart":
+            content = first
+            lines.append(f"{indent}@header contentType: {string_literal(content.media_type)},")
+            names.add("contentType")
+            lines.extend(self.doc_comment(body.meta.doc, indent))
+            optional = "?" if body.optional else ""
+            name = _unique("body", names)
+            lines.append(f"{indent}@multipartBody {name}{optional}: {self.multipart(content.type, indent)},")
+            return lines
+        kinds = []
+        for content in contents:
+            if content.type not in kinds:
+                kinds.append(content.type)
+        if len(kinds) > 1:
+            self.diagnostics.warning(
+                "body-content-merged",
+                "the media types of this request body have different schemas; TypeSpec gives one body type to "
+                "all of them, so their schemas are joined in a union",
+                body.pos,
+            )
+        types = [k if k is not None else ir.Intrinsic("bytes") for k in kinds]
+        kind = types[0] if len(types) == 1 else ir.UnionOf(tuple(types))
+        media_types = [c.media_type for c in contents]
+        if media_types != ["application/json"] or conventions.default_content_types(
+            kind, self.declarations
+        ) != ["application/json"]:
+            lines.append(
+                f"{indent}@header contentType: {' | '.join(string_literal(m) for m in media_types)},"
+            )
+            names.add("contentType")
+        lines.extend(self.doc_comment(body.meta.doc, indent))
+        optional = "?" if body.optional else ""
+        name = _unique("body", names)
+        lines.append(f"{indent}@body {name}{optional}: {self.type(kind, indent)},")
+        return lines
+
+    def multipart(self, kind: ir.TypeExpr | None, indent: str) -> str:
+        properties: tuple[ir.Property, ...] = ()
+        if isinstance(kind, ir.ObjectType):
+            properties = kind.properties
+        elif isinstance(kind, ir.Ref) and isinstance(self.declarations.get(kind.target), ir.Model):
+            properties = conventions.all_properties(self.declarations[kind.target], self.declarations)
+        if not properties:
+            return "{}"
+        inner = indent + INDENT
+        lines = []
+        for prop in properties:
+            lines.extend(self.doc_comment(prop.meta.doc, inner))
+            optional = "?" if prop.optional else ""
+            part = prop.type
+            if isinstance(part, ir.ArrayOf):
+                text = f"HttpPart<{self.type(part.item, inner)}>[]"
+            else:
+                text = f"HttpPart<{self.type(part, inner)}>"
+            lines.append(f"{inner}{identifier(prop.name, member=True)}{optional}: {text},")
+        return "{\n" + "\n".join(lines) + f"\n{indent}}}"
+
+    def responses(self, op: ir.Operation) -> str:
+        members: list[str] = []
+        for response in op.responses:
+            members.extend(self.response(response))
+        if not members:
+            return "void"
+        unique = list(dict.fromkeys(members))
+        if len(unique) == 1:
+            return unique[0]
+        return "\n" + "\n".join(f"{INDENT}| {m}" for m in unique)
+
+    def response(self, response: ir.Response) -> list[str]:
+        """One union member per content of the response (the HTTP library merges members
+        with the same status back into one response with several media types)."""
+        status = response.status
+        described = (
+            response.description is not None
+            and response.description != conventions.status_description(status)
+        )
+        grouped: dict[object, list[ir.Content | None]] = {}
+        for content in response.contents:
+            key = content.type if not isinstance(content.type, ir.StreamOf) else id(content)
+            grouped.setdefault(key, []).append(content)
+        groups = list(grouped.values()) or [[None]]
+        return [self.response_member(response, group, described) for group in groups]
+
+    def response_member(self, response: ir.Response, group: list[ir.Content | None], described: bool) -> str:
+        """One union member: the response's headers and one body, which several media types
+        may share (``@header contentType: "a" | "b"``)."""
+        status = response.status
+        fields = [self.header_member(h) for h in response.headers]
+        body = stream = None
+        content = group[0]
+        if content is not None:
+            if isinstance(content.type, ir.StreamOf):
+                stream = self.type(content.type, INDENT)
+                fields.append(f"...{stream}")
+            else:
+                kind = content.type if content.type is not None else ir.Intrinsic("bytes")
+                body = self.type(kind, INDENT)
+                media_types = [c.media_type for c in group]
+                if media_types != conventions.default_content_types(kind, self.declarations):
+                    header = " | ".join(string_literal(m) for m in media_types)
+                    fields.append(f"@header contentType: {header}")
+                fields.append(f"@body body: {body}")
+        if status == "default" or isinstance(status, str) or described:
+            return self.helper_response(response, fields, described)
+        if len(fields) <= 1 and status == 200:
+            if stream is not None:
+                return stream
+            if body is not None and not _needs_envelope(content.type):
+                return body
+        if not fields and status == 204:
+            return "void"
+        return "{ " + "; ".join([f"@statusCode statusCode: {status}", *fields]) + "; }"
+
+    def helper_response(self, response: ir.Response, fields: list[str], described: bool) -> str:
+        """Responses plain TypeSpec cannot write inline: ``default``, status ranges, and any
+        status with a description of its own (an anonymous model has no doc)."""
+        status = response.status
+        description = response.description if described else conventions.status_description(status)
+        if status == "default":
+            template, args = "DefaultResponse", []
+        elif isinstance(status, str):
+            template, args = "RangeResponse", [f"{status[0]}00", f"{status[0]}99"]
+        else:
+            template, args = "Response", [str(status)]
+        self.helpers_needed.add(template)
+        args.append(string_literal(description or ""))
+        if fields:
+            args.append("{ " + "; ".join(fields) + " }")
+        return f"{HELPERS_NAMESPACE}.{template}<{', '.join(args)}>"
+
+    def header_member(self, header: ir.Header) -> str:
+        name = camel_case(header.name) if not is_plain_identifier(header.name) else header.name
+        doc = f"/** {_inline_doc(header.meta.doc)} */ " if header.meta.doc else ""
+        facets = " ".join(self.facet_decorators(header.facets))
+        facets = facets + " " if facets else ""
+        optional = "?" if header.optional else ""
+        wire = "" if conventions.header_name(name) == header.name else f"({string_literal(header.name)})"
+        return f"{doc}{facets}@header{wire} {identifier(name, member=True)}{optional}: {self.type(header.type, INDENT)}"
+
+    def helpers(self) -> list[str]:
+        blocks = {
+            "Response": [
+                "  /** A response with a description of its own; `Fields` holds its headers and body. */",
+                "  @doc(Description)",
+                "  model Response<Status extends int32, Description extends valueof string, Fields extends {} = {}> {",
+                "    @statusCode statusCode: Status;",
+                "    ...Fields;",
+                "  }",
+            ],
+            "RangeResponse": [
+                "  /** A response for a range of status codes, such as `4XX`. */",
+                "  @doc(Description)",
+                "  model RangeResponse<",
+                "    Min extends valueof int32,",
+                "    Max extends valueof int32,",
+                "    Description extends valueof string,",
+                "    Fields extends {} = {}",
+                "  > {",
+                "    @minValue(Min) @maxValue(Max) @statusCode statusCode: int32;",
+                "    ...Fields;",
+                "  }",
+            ],
+            "DefaultResponse": [
+                "  /** The `default` response: every status the others do not cover. */",
+                "  @doc(Description)",
+                "  @error",
+                "  model DefaultResponse<Description extends valueof string, Fields extends {} = {}> {",
+                "    ...Fields;",
+                "  }",
+            ],
+        }
+        lines = [f"namespace {HELPERS_NAMESPACE} {{"]
+        for name, block in blocks.items():
+            if name in self.helpers_needed:
+                if len(lines) > 1:
+                    lines.append("")
+                lines.extend(block)
+        lines.append("}")
+        return lines
+
+    # --- security ------------------------------------------------------------------------------------------------
+
+    def use_auth(self, requirements: tuple[ir.SecurityRequirement, ...]) -> str:
+        options = []
+        for requirement in requirements:
+            names = [self.auth_reference(name, scopes) for name, scopes in requirement.schemes]
+            if not names:
+                options.append("NoAuth")
+            elif len(names) == 1:
+                options.append(names[0])
+            else:
+                options.append("[" + ", ".join(names) + "]")
+        return " | ".join(options)
+
+    def auth_reference(self, name: str, scopes: tuple[str, ...]) -> str:
+        return identifier(name)
+
+    def auth_models(self) -> list[str]:
+        lines = []
+        for scheme in self.doc.service.security_schemes:
+            model = conventions.auth_model(scheme.definition)
+            if model is None:
+                self.diagnostics.warning(
+                    "security-scheme-dropped",
+                    f"the security scheme {scheme.name!r} has no TypeSpec auth model; it is not carried",
+                )
+                continue
+            definition = scheme.definition if isinstance(scheme.definition, dict) else {}
+            lines.extend(self.doc_comment(definition.get("description"), ""))
+            lines.append(f"model {identifier(scheme.name)} is {model};")
+            lines.append("")
+        return lines
+
+
+def _body_kind(content: ir.Content) -> str:
+    if isinstance(content.type, ir.StreamOf):
+        return "stream"
+    if content.media_type.lower().startswith("multipart/"):
+        return "multipart"
+    return "plain"
+
+
+def _needs_envelope(kind: ir.TypeExpr | None) -> bool:
+    """A 200 body that would not read back as a body: ``void``, ``null``, an anonymous model
+    (its properties would be taken for metadata-free response fields, which is the same), or a
+    union (which the HTTP library splits into several responses)."""
+    return isinstance(kind, ir.UnionOf) or kind in (ir.Intrinsic("void"), ir.Intrinsic("null"), None)
+
+
+def _parameter_identifier(parameter: ir.Parameter) -> str:
+    name = parameter.name
+    if is_plain_identifier(name) and not (parameter.location == "header" and "-" in name):
+        return name
+    return camel_case(name) if any(c.isalnum() for c in name) else "parameter"
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, counter = name, 1
+    while candidate in taken:
+        counter += 1
+        candidate = f"{name}{counter}"
+    taken.add(candidate)
+    return candidate
+
+
+def _inline_doc(text: str | None) -> str:
+    return (text or "").replace("*/", "*\\/").replace("\n", " ").strip()
+
+
+def _number(value: int | float) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return repr(value)

@@ -1,0 +1,47 @@
+"""Shared test helpers: fixture discovery and readable whole-file snapshots (syrupy)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+class TypeSpecSnapshot(SingleFileSnapshotExtension):
+    """Each snapshot is a real .tsp file under tests/__snapshots__/ a reviewer can read."""
+
+    file_extension = "tsp"
+    _write_mode = WriteMode.TEXT
+
+
+class YamlSnapshot(SingleFileSnapshotExtension):
+    file_extension = "yaml"
+    _write_mode = WriteMode.TEXT
+
+
+@pytest.fixture
+def tsp_snapshot(snapshot):
+    return snapshot.use_extension(TypeSpecSnapshot)
+
+
+@pytest.fixture
+def yaml_snapshot(snapshot):
+    return snapshot.use_extension(YamlSnapshot)
+
+
+def fixture_cases(kind: str, filename: str) -> list[Path]:
+    """Every ``fixtures/<kind>/<case>/<filename>``, sorted."""
+    return sorted((FIXTURES / kind).glob(f"*/{filename}"))
+
+
+def case_id(path: Path) -> str:
+    return path.parent.name
+
+
+def corpus_documents() -> list[Path]:
+    return sorted((CORPUS / "openapi").glob("*.*"))
