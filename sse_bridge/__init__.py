@@ -9,7 +9,16 @@ Every function raises :class:`InputError` (an :class:`SseBridgeError`) when the 
 errors; its ``diagnostics`` hold every problem found, each with a code and a location.
 """
 
-from .api import Conversion, import_openapi
+from .api import Conversion, emit_openapi, import_openapi
 from .diagnostics import Diagnostic, InputError, Level, Location, SseBridgeError
 
-__all__ = ["Conversion", "Diagnostic", "InputError", "Level", "Location", "SseBridgeError", "import_openapi"]
+__all__ = [
+    "Conversion",
+    "Diagnostic",
+    "InputError",
+    "Level",
+    "Location",
+    "SseBridgeError",
+    "emit_openapi",
+    "import_openapi",
+]

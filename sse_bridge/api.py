@@ -72,3 +72,30 @@ def import_openapi(
     text = emit_typespec(document, bag)
     bag.raise_if_errors()
     return Conversion(text, tuple(bag.sorted()))
+
+
+def load_typespec(source: str | bytes | Path, *, name: str | None = None, diagnostics: DiagnosticBag | None = None):
+    """Read a TypeSpec program (a main file and the files it imports) into the IR."""
+    from .openapi.source import decode
+    from .tsp.program import load_typespec as load
+
+    bag = diagnostics if diagnostics is not None else DiagnosticBag()
+    raw, label, _folder = _read(source, name)
+    text = decode(raw, label)
+    path = source if isinstance(source, Path) else None
+    return load(text, label, path, bag)
+
+
+def emit_openapi(
+    source: str | bytes | Path, *, name: str | None = None, openapi_version: str = "3.2.0", output_format: str = "yaml"
+) -> Conversion:
+    """TypeSpec → OpenAPI (3.2.0 by default) as YAML or JSON."""
+    from .openapi.dump import to_json, to_yaml
+    from .openapi.emit import emit_document
+
+    bag = DiagnosticBag()
+    document = load_typespec(source, name=name, diagnostics=bag)
+    data = emit_document(document, openapi_version, bag)
+    bag.raise_if_errors()
+    text = to_json(data) if output_format == "json" else to_yaml(data)
+    return Conversion(text, tuple(bag.sorted()))

@@ -88,5 +88,29 @@ def import_command(spec: str, out: str | None, namespace: str | None, diagnostic
     _run(lambda: import_openapi(_source(spec), name=name, namespace=namespace), out, diagnostics_format)
 
 
+@main.command("emit")
+@click.argument("main_file", metavar="MAIN.tsp", type=click.Path(allow_dash=True, dir_okay=False))
+@_output_option
+@click.option(
+    "--openapi-version",
+    type=click.Choice(["3.2.0", "3.1.0"]),
+    default="3.2.0",
+    show_default=True,
+    help="The OpenAPI version to write.",
+)
+@click.option("--format", "output_format", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@_diagnostics_option
+def emit_command(main_file: str, out: str | None, openapi_version: str, output_format: str, diagnostics_format: str) -> None:
+    """TypeSpec (a main file and what it imports) → OpenAPI on stdout."""
+    from .api import emit_openapi
+
+    name = "<stdin>" if main_file == "-" else main_file
+    _run(
+        lambda: emit_openapi(_source(main_file), name=name, openapi_version=openapi_version, output_format=output_format),
+        out,
+        diagnostics_format,
+    )
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

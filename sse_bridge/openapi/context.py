@@ -36,28 +36,40 @@ class ImportContext:
         self.namespace = namespace
         self.version = _version(root.data)
         self.names = NameAllocator()
-        self._slots: list[ir.Model | ir.Union | ir.Enum | ir.Scalar | None] = []
-        self._slot_of_name: dict[str, int] = {}
+        # Output order: each declaration has an order key; a synthesized declaration (a
+        # payload model, a hoisted scalar, an envelope) sorts right after the declaration
+        # being converted when it was made, so its place does not depend on whether it
+        # was made from an inline schema or read back as a component.
+        self._filled: dict[str, ir.Model | ir.Union | ir.Enum | ir.Scalar] = {}
+        self._order: dict[str, tuple[int, ...]] = {}
+        self._children: dict[tuple[int, ...], int] = {}
+        self.owner: tuple[int, ...] = ()
         self.required_mentions: dict[str, set[str]] = {}  # model → names it lists in ``required``
         self.discriminator_values: dict[str, dict[str, str]] = {}  # base → {derived: value}
 
     # --- declarations, in the order their slots were reserved -------------------------------
 
     def reserve(self, wanted: str) -> str:
-        """Allocate a unique declaration name and a place for it in the output order."""
+        """Allocate a unique declaration name and its place: after the current owner's
+        earlier children."""
         name = self.names.allocate(wanted)
-        self._slot_of_name[name] = len(self._slots)
-        self._slots.append(None)
+        index = self._children.get(self.owner, 0)
+        self._children[self.owner] = index + 1
+        self._order[name] = (*self.owner, index)
         return name
 
+    def order_of(self, name: str) -> tuple[int, ...]:
+        return self._order[name]
+
     def fill(self, declaration: ir.Model | ir.Union | ir.Enum | ir.Scalar) -> None:
-        self._slots[self._slot_of_name[declaration.name]] = declaration
+        self._filled[declaration.name] = declaration
 
     def is_filled(self, name: str) -> bool:
-        return self._slots[self._slot_of_name[name]] is not None
+        return name in self._filled
 
     def declarations(self) -> tuple[ir.Model | ir.Union | ir.Enum | ir.Scalar, ...]:
-        return tuple(d for d in self._slots if d is not None)
+        names = sorted(self._filled, key=self._order.__getitem__)
+        return tuple(self._filled[name] for name in names)
 
     def qualified(self, name: str) -> str:
         return ".".join((*self.namespace, name))

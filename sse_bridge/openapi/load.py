@@ -116,12 +116,15 @@ def _service(ctx: ImportContext, data: dict, root_at: At) -> ir.Service:
         ctx.error("wrong-type", f"servers must be a list, not {kind_of(raw_servers)}", root_at / "servers")
     tags = []
     raw_tags = data.get("tags")
+    used = _operation_tags(data)
     if isinstance(raw_tags, list):
         for index, tag in enumerate(raw_tags):
             tag_at = root_at / "tags" / index
             if not isinstance(tag, dict) or not isinstance(tag.get("name"), str):
                 ctx.error("wrong-type", "a tag needs a string name", tag_at)
                 continue
+            if set(tag) == {"name"} and tag["name"] in used:
+                continue  # a bare name the operations already carry: nothing to describe
             docs = tag.get("externalDocs")
             external = (
                 (docs["url"], docs.get("description"))
@@ -192,3 +195,13 @@ def _info_object(
             info_at / key / dropped,
         )
     return kept
+
+
+def _operation_tags(data: dict) -> set[str]:
+    used: set[str] = set()
+    paths = data.get("paths")
+    for item in paths.values() if isinstance(paths, dict) else ():
+        for operation in item.values() if isinstance(item, dict) else ():
+            if isinstance(operation, dict) and isinstance(operation.get("tags"), list):
+                used.update(t for t in operation["tags"] if isinstance(t, str))
+    return used

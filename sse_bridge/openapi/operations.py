@@ -87,8 +87,11 @@ class OperationImporter:
 
     def import_operations(self) -> list[ir.Operation]:
         operations: list[ir.Operation] = []
-        for key, method, operation, op_at, item, item_at in self.each_operation():
+        first = 1 << 20  # declarations made for operations sort after every component
+        for index, (key, method, operation, op_at, item, item_at) in enumerate(self.each_operation()):
+            self.ctx.owner = (first + index,)
             operations.append(self.operation(key, method, operation, op_at, item, item_at))
+        self.ctx.owner = ()
         self._warn_unsupported_roots()
         return _mark_shared_routes(operations)
 

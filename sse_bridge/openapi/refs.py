@@ -75,8 +75,8 @@ class RefResolver:
             if target is None:
                 return None
             value = target.value
-            if not (isinstance(value, dict) and "$ref" in value and len(value) == 1):
-                return target
+            if not (isinstance(value, dict) and "$ref" in value and len(value) == 1) or _is_component(target.pointer):
+                return target  # a component that is only a $ref is still a component of its own
             key = (id(target.source), target.pointer)
             if key in seen:
                 self.diagnostics.error(
@@ -162,6 +162,10 @@ class RefResolver:
             self.diagnostics.add(warning)
         self._files[path] = loaded
         return loaded
+
+
+def _is_component(pointer: Pointer) -> bool:
+    return len(pointer) == 3 and pointer[0] == "components"
 
 
 _SCHEMA_KEYS = frozenset({"type", "properties", "allOf", "anyOf", "oneOf", "enum", "items", "$ref"})

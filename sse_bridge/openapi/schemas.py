@@ -93,7 +93,11 @@ class SchemaImporter:
             name, schema, at = self._pending.pop(0)
             if not self.ctx.is_filled(name):
                 build = self._builders.get(name, self.declaration)
-                self.ctx.fill(build(name, schema, at))
+                owner, self.ctx.owner = self.ctx.owner, self.ctx.order_of(name)
+                try:
+                    self.ctx.fill(build(name, schema, at))
+                finally:
+                    self.ctx.owner = owner
 
     def component_name(self, at: At) -> str | None:
         """The declaration for a component schema at ``at``, declared on first use for
@@ -128,7 +132,7 @@ class SchemaImporter:
                 declared = self._enum_declaration(name, schema, at, meta)
                 if declared is not None:
                     return declared
-            if _is_union(schema) and not _has_object_shape(schema):
+            if _is_union(schema) and not _has_members(schema):
                 return self._union_declaration(name, schema, at, meta)
             if "allOf" in schema or _has_object_shape(schema):
                 return self._model_declaration(name, schema, at, meta)
@@ -209,7 +213,20 @@ class SchemaImporter:
             branch_at = at / key / index
             branch_type = self.type_for(branch, branch_at, f"{name}{_branch_suffix(branch, index)}")
             variant_name = names[index] if names else None
-            variants.append(ir.Variant(variant_name, branch_type, pos=branch_at.location))
+            # An inline branch keeps its description on the variant; a branch that is only a
+            # list of literals becomes one variant per literal (as the emitter groups them).
+            branch_meta = ir.NO_METADATA
+            if isinstance(branch, dict) and "$ref" not in branch and isinstance(branch.get("description"), str):
+                branch_meta = ir.Metadata(doc=branch["description"])
+            if (
+                variant_name is None
+                and branch_meta == ir.NO_METADATA
+                and isinstance(branch_type, ir.UnionOf)
+                and all(isinstance(o, ir.Literal) for o in branch_type.options)
+            ):
+                variants.extend(ir.Variant(None, o, pos=branch_at.location) for o in branch_type.options)
+                continue
+            variants.append(ir.Variant(variant_name, branch_type, meta=branch_meta, pos=branch_at.location))
         nullable = "null" in _types(schema) or schema.get("nullable") is True
         if nullable and not any(v.type == ir.Intrinsic("null") for v in variants):
             variants.append(ir.Variant(None, ir.Intrinsic("null")))
@@ -514,7 +531,7 @@ class SchemaImporter:
             return Converted(self._literal_union([schema["const"]], at / "const", nullable))
         if "enum" in schema and isinstance(schema["enum"], list):
             return Converted(self._literal_union(schema["enum"], at / "enum", nullable))
-        if _is_union(schema) and not _has_object_shape(schema):
+        if _is_union(schema) and not _has_members(schema):
             union = self._inline_union(schema, at, hint, nullable)
             return union if isinstance(union, Converted) else Converted(union)
         if "allOf" in schema:
@@ -862,6 +879,11 @@ def _has_object_shape(schema: dict) -> bool:
         or "additionalProperties" in schema
         or "unevaluatedProperties" in schema
     )
+
+
+def _has_members(schema: dict) -> bool:
+    """Declares properties of its own (``type: object`` alone beside a ``oneOf`` does not)."""
+    return any(k in schema for k in ("properties", "additionalProperties", "unevaluatedProperties"))
 
 
 def _is_annotation_only(part: object) -> bool:

@@ -71,6 +71,8 @@ class StreamImporter:
                 continue
             key = "itemSchema" if "itemSchema" in media else "schema"
             schema = media.get(key)
+            if SENTINEL_EXTENSION in media:
+                continue  # the sentinel makes this stream's union its own
             if isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and len(schema) == 1:
                 ref = schema["$ref"]
                 if ref.startswith(_COMPONENT_PREFIX) and "/" not in ref[len(_COMPONENT_PREFIX) :]:

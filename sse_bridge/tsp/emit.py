@@ -522,8 +522,11 @@ class _Writer:
             )
         contents = kept
         if kind_of(first) == "stream":
+            # ``@bodyRoot`` (not a spread) so that the body can carry its description.
             lines.extend(self.doc_comment(body.meta.doc, indent))
-            lines.append(f"{indent}...{self.type(first.type, indent)},")
+            optional = "?" if body.optional else ""
+            name = _unique("body", names)
+            lines.append(f"{indent}@bodyRoot {name}{optional}: {self.type(first.type, indent)},")
             return lines
         if kind_of(first) == "multipart":
             content = first
@@ -775,8 +778,11 @@ def _inline_doc(text: str | None) -> str:
 
 
 def _number(value: int | float) -> str:
+    """TypeSpec numbers are exact: an integral float is written as the integer it equals."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
     return repr(value)

@@ -1,0 +1,193 @@
+"""The stream libraries' own rules, with the official diagnostic codes (SPEC §4, §5).
+
+- ``@typespec/sse/sse-stream-union-not-events``: ``SSEStream<T>`` needs an ``@events`` union;
+- ``@typespec/sse/terminal-event-not-in-events``: ``@terminalEvent`` only inside one;
+- ``@typespec/events/invalid-content-type-target``: ``@contentType`` on the event (variant) or
+  on its ``@data`` property only;
+- ``@typespec/events/multiple-event-payloads``: one ``@data`` per event;
+- ``decorator-wrong-target``: the libraries' decorators on the kinds they accept.
+"""
+
+from __future__ import annotations
+
+from ..diagnostics import DiagnosticBag
+from . import types as t
+from .check import Program
+from .lower import Lowering
+
+EVENTS = "TypeSpec.Events."
+SSE = "TypeSpec.SSE."
+TARGETS: dict[str, tuple[type, ...]] = {
+    EVENTS + "events": (t.Union,),
+    EVENTS + "contentType": (t.Variant, t.Property),
+    EVENTS + "data": (t.Property,),
+    SSE + "terminalEvent": (t.Variant,),
+    "TypeSpec.Streams.streamOf": (t.Model,),
+    "TypeSpec.Http.route": (t.Namespace, t.Interface, t.Operation),
+    "TypeSpec.Http.get": (t.Operation,),
+    "TypeSpec.Http.put": (t.Operation,),
+    "TypeSpec.Http.post": (t.Operation,),
+    "TypeSpec.Http.patch": (t.Operation,),
+    "TypeSpec.Http.delete": (t.Operation,),
+    "TypeSpec.Http.head": (t.Operation,),
+    "TypeSpec.Http.path": (t.Property,),
+    "TypeSpec.Http.query": (t.Property,),
+    "TypeSpec.Http.header": (t.Property,),
+    "TypeSpec.Http.cookie": (t.Property,),
+    "TypeSpec.Http.body": (t.Property,),
+    "TypeSpec.Http.bodyRoot": (t.Property,),
+    "TypeSpec.Http.statusCode": (t.Property,),
+    "TypeSpec.Http.sharedRoute": (t.Operation,),
+    "TypeSpec.OpenAPI.operationId": (t.Operation,),
+    "TypeSpec.error": (t.Model,),
+    "TypeSpec.discriminator": (t.Model,),
+    "TypeSpec.discriminated": (t.Union,),
+}
+KIND_NAMES = {
+    t.Union: "Union",
+    t.Variant: "UnionVariant",
+    t.Property: "ModelProperty",
+    t.Model: "Model",
+    t.Namespace: "Namespace",
+    t.Interface: "Interface",
+    t.Operation: "Operation",
+    t.Enum: "Enum",
+    t.EnumMember: "EnumMember",
+    t.Scalar: "Scalar",
+}
+
+
+def validate(program: Program, lowering: Lowering, diagnostics: DiagnosticBag) -> None:
+    seen: set[int] = set()
+    for kind in _all_types(program):
+        if id(kind) in seen:
+            continue
+        seen.add(id(kind))
+        _check_targets(kind, lowering, diagnostics)
+        if isinstance(kind, t.Variant) and kind.has(SSE + "terminalEvent"):
+            if kind.union is None or not kind.union.has(EVENTS + "events"):
+                diagnostics.error(
+                    "@typespec/sse/terminal-event-not-in-events",
+                    "A field marked as '@terminalEvent' must be a member of a type decorated with "
+                    "'@TypeSpec.Events.events'.",
+                    lowering.pos(kind),
+                )
+        if isinstance(kind, t.Union) and kind.has(EVENTS + "events"):
+            for variant in kind.variants:
+                _check_event(variant, lowering, diagnostics)
+        if isinstance(kind, t.Model) and kind.stream_of is not None:
+            _check_sse_stream(kind, lowering, diagnostics)
+
+
+def _check_targets(kind: t.Type, lowering: Lowering, diagnostics: DiagnosticBag) -> None:
+    for applied in kind.decorators:
+        allowed = TARGETS.get(applied.name)
+        if allowed is None or isinstance(kind, allowed):
+            continue
+        short = applied.name.rsplit(".", 1)[-1]
+        expected = " | ".join(KIND_NAMES.get(k, k.__name__) for k in allowed)
+        diagnostics.error(
+            "decorator-wrong-target",
+            f"Cannot apply @{short} decorator to {_describe(kind)} since it is not assignable to {expected}",
+            lowering.pos(applied) or lowering.pos(kind),
+        )
+
+
+def _describe(kind: t.Type) -> str:
+    name = getattr(kind, "name", None)
+    label = KIND_NAMES.get(type(kind), type(kind).__name__)
+    return f"{label} {name}" if name else label
+
+
+def _check_sse_stream(model: t.Model, lowering: Lowering, diagnostics: DiagnosticBag) -> None:
+    content_type = model.properties.get("contentType")
+    if content_type is None or not (
+        isinstance(content_type.type, t.Literal) and content_type.type.value == "text/event-stream"
+    ):
+        return
+    item = model.stream_of
+    if not (isinstance(item, t.Union) and item.has(EVENTS + "events")):
+        node = model if model.node is not None else item
+        diagnostics.error(
+            "@typespec/sse/sse-stream-union-not-events",
+            "SSEStream type parameter must be a union decorated with '@TypeSpec.Events.events'.",
+            lowering.pos(node) or lowering.pos(item),
+        )
+
+
+def _check_event(variant: t.Variant, lowering: Lowering, diagnostics: DiagnosticBag) -> None:
+    """Walk an event's type as ``getEventDefinitions`` does: at most one ``@data`` property,
+    not under an array or record, and ``@contentType`` only on it."""
+    payloads: list[str] = []
+    stack: list[tuple[t.Type, str, int]] = [(variant.type, "", 0)]
+    visited: set[int] = set()
+    while stack:
+        kind, path, indexed = stack.pop()
+        if not isinstance(kind, t.Model) or id(kind) in visited:
+            continue
+        visited.add(id(kind))
+        if kind.indexer is not None:
+            stack.append((kind.indexer[1], path + "[]", indexed + 1))
+        for prop in kind.properties.values():
+            where = f"{path}.{prop.name}" if path else prop.name
+            if prop.has(EVENTS + "contentType") and not prop.has(EVENTS + "data"):
+                diagnostics.error(
+                    "@typespec/events/invalid-content-type-target",
+                    "@contentType can only be specified on the top-level event envelope, or the event payload "
+                    "marked with @data",
+                    lowering.pos(prop),
+                )
+            if prop.has(EVENTS + "data"):
+                if indexed:
+                    diagnostics.error(
+                        "@typespec/events/multiple-event-payloads",
+                        f"Event payload applied from inside a Record or Array at {path or '(root)'}",
+                        lowering.pos(variant),
+                    )
+                elif payloads:
+                    diagnostics.error(
+                        "@typespec/events/multiple-event-payloads",
+                        f"Event payload already applied to {payloads[0]} but also exists under {where}",
+                        lowering.pos(variant),
+                    )
+                payloads.append(where)
+                continue
+            stack.append((prop.type, where, indexed))
+
+
+def _all_types(program: Program):
+    """Every type reachable from the user's declarations (instances included)."""
+    pending: list = []
+    for symbol in program.symbols:
+        if symbol.type is not None:
+            pending.append(symbol.type)
+        pending.extend(symbol.instances.values())
+    for namespace, _node, _scope in program.namespace_nodes:
+        pending.append(namespace)
+    seen: set[int] = set()
+    while pending:
+        kind = pending.pop()
+        if not isinstance(kind, t.Type) or id(kind) in seen:
+            continue
+        seen.add(id(kind))
+        yield kind
+        if isinstance(kind, t.Model):
+            pending.extend(kind.properties.values())
+            if kind.indexer is not None:
+                pending.append(kind.indexer[1])
+        elif isinstance(kind, t.Property):
+            pending.append(kind.type)
+        elif isinstance(kind, t.Union):
+            pending.extend(kind.variants)
+        elif isinstance(kind, t.Variant):
+            pending.append(kind.type)
+        elif isinstance(kind, t.Operation):
+            if kind.parameters is not None:
+                pending.append(kind.parameters)
+            pending.append(kind.return_type)
+        elif isinstance(kind, t.Interface):
+            pending.extend(kind.operations.values())
+        elif isinstance(kind, t.Enum):
+            pending.extend(kind.members.values())
+        elif isinstance(kind, t.Tuple):
+            pending.extend(kind.items)

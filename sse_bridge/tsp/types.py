@@ -1,0 +1,196 @@
+"""The checker's view of a TypeSpec program: declared and instantiated types (SPEC §5).
+
+These are the checker's working objects (mutable while the program is checked, compared by
+identity, like the compiler's own type graph). ``tsp/lower.py`` and ``tsp/http.py`` turn
+them into the frozen IR; nothing outside the ``tsp`` package sees them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import syntax
+
+
+@dataclass(eq=False)
+class Applied:
+    """A decorator applied to a type, with its evaluated arguments."""
+
+    name: str  # fully qualified, e.g. "TypeSpec.Http.route"
+    args: list
+    node: object = None  # the syntax node, for locations
+
+
+@dataclass(eq=False)
+class Type:
+    decorators: list[Applied] = field(default_factory=list, kw_only=True)
+    doc: str | None = field(default=None, kw_only=True)
+    node: object = field(default=None, kw_only=True)
+    deprecated: str | None = field(default=None, kw_only=True)
+    file: str | None = field(default=None, kw_only=True)  # the file ``node`` is in
+
+    def decorated(self, name: str) -> list[Applied]:
+        return [d for d in self.decorators if d.name == name]
+
+    def has(self, name: str) -> bool:
+        return any(d.name == name for d in self.decorators)
+
+    def first_arg(self, name: str, default=None):
+        for applied in reversed(self.decorators):
+            if applied.name == name:
+                return applied.args[0] if applied.args else default
+        return default
+
+
+@dataclass(eq=False)
+class Namespace(Type):
+    name: str
+    parent: Namespace | None
+    members: dict[str, object] = field(default_factory=dict)  # name → declaration symbol
+    namespaces: dict[str, Namespace] = field(default_factory=dict)
+    usings: list[syntax.Expr] = field(default_factory=list)
+    library: bool = False
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        if self.parent is None:
+            return ()
+        return (*self.parent.path, self.name)
+
+    @property
+    def full_name(self) -> str:
+        return ".".join(self.path)
+
+
+@dataclass(eq=False)
+class Intrinsic(Type):
+    name: str  # void, never, unknown, null, ErrorType
+
+
+@dataclass(eq=False)
+class Literal(Type):
+    value: str | int | float | bool
+
+
+@dataclass(eq=False)
+class Scalar(Type):
+    name: str
+    namespace: Namespace | None
+    base: Scalar | None = None
+    std: bool = False  # a TypeSpec standard scalar (string, int32 ...)
+    template_args: tuple = ()
+
+
+@dataclass(eq=False)
+class Property(Type):
+    name: str
+    type: Type
+    optional: bool = False
+    default: object = None
+    has_default: bool = False
+    model: Model | None = None
+    source: Property | None = None  # the property this one was copied from (spread / is)
+
+
+@dataclass(eq=False)
+class Model(Type):
+    name: str | None  # None: an anonymous model expression
+    namespace: Namespace | None
+    properties: dict[str, Property] = field(default_factory=dict)
+    base: Model | None = None
+    indexer: tuple[str, Type] | None = None  # ("record", value) or ("array", element)
+    template_args: tuple = ()  # for instances: the argument types/values
+    template_name: str | None = None  # for instances: the declaration's name (``Page``)
+    stream_of: Type | None = None  # ``@streamOf`` (TypeSpec.Streams)
+    source_model: Model | None = None  # ``model X is Y``: Y
+
+    @property
+    def is_array(self) -> bool:
+        return self.indexer is not None and self.indexer[0] == "array"
+
+    @property
+    def is_record(self) -> bool:
+        return self.indexer is not None and self.indexer[0] == "record"
+
+
+@dataclass(eq=False)
+class Tuple(Type):
+    items: list[Type]
+
+
+@dataclass(eq=False)
+class Variant(Type):
+    name: str | None
+    type: Type
+    union: Union | None = None
+
+
+@dataclass(eq=False)
+class Union(Type):
+    name: str | None  # None: an expression ``A | B``
+    namespace: Namespace | None
+    variants: list[Variant] = field(default_factory=list)
+    template_args: tuple = ()
+
+
+@dataclass(eq=False)
+class EnumMember(Type):
+    name: str
+    value: str | int | float
+    enum: Enum | None = None
+
+
+@dataclass(eq=False)
+class Enum(Type):
+    name: str
+    namespace: Namespace | None
+    members: dict[str, EnumMember] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Operation(Type):
+    name: str
+    namespace: Namespace | None
+    interface: Interface | None = None
+    parameters: Model | None = None
+    return_type: Type | None = None
+    source: Operation | None = None  # ``op x is y``
+
+
+@dataclass(eq=False)
+class Interface(Type):
+    name: str
+    namespace: Namespace | None
+    operations: dict[str, Operation] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class TemplateParameter(Type):
+    """An unbound template parameter (only inside template declarations)."""
+
+    name: str
+
+
+# --- values ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnumValue:
+    member: EnumMember
+
+
+@dataclass(frozen=True)
+class ScalarValue:
+    scalar: Scalar
+    constructor: str
+    args: tuple
+
+
+@dataclass(frozen=True)
+class TypeValue:
+    """A type used where a value was expected (decorator arguments take either)."""
+
+    type: Type
+
+
+ERROR = Intrinsic("ErrorType")
