@@ -51,6 +51,64 @@ class ScalarValue:
 Value = Any  # JsonValue | EnumValue | ScalarValue, possibly nested inside lists and dicts
 
 
+# --- facets shared by properties, parameters, headers and scalars ----------------------------
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """``@encode(name, wireType)``: ``name`` like ``unixTimestamp``, ``rfc7231``, ``base64url``."""
+
+    name: str | None
+    wire_type: str | None = None  # an intrinsic scalar name, e.g. ``int32``
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Constraints and representation details: ``@minLength``, ``@format``, ``@encode`` ..."""
+
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    min_value: int | float | None = None
+    max_value: int | float | None = None
+    min_value_exclusive: int | float | None = None
+    max_value_exclusive: int | float | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    format: str | None = None
+    encoding: Encoding | None = None
+    secret: bool = False
+
+    def is_empty(self) -> bool:
+        return self == NO_FACETS
+
+
+NO_FACETS = Facets()
+
+
+@dataclass(frozen=True)
+class Extension:
+    """An ``x-*`` key (``@extension("x-name", value)``)."""
+
+    name: str
+    value: JsonValue
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Documentation and annotations every described element can carry."""
+
+    doc: str | None = None
+    summary: str | None = None  # ``@summary``; ``title`` on schemas
+    deprecated: str | None = None  # ``#deprecated "message"``; empty string for a bare flag
+    extensions: tuple[Extension, ...] = ()
+    examples: tuple[JsonValue, ...] = ()  # schema ``examples`` / ``@example`` values
+    external_docs: tuple[str, str | None] | None = None  # (url, description)
+
+
+NO_METADATA = Metadata()
+
+
 # --- type expressions ----------------------------------------------------------------------
 
 
@@ -116,6 +174,7 @@ class ObjectType(TypeExpr):
 
     properties: tuple[Property, ...]
     additional: TypeExpr | None = None  # ``...Record<T>``
+    meta: Metadata = NO_METADATA  # the doc of a template instance written inline
 
 
 @dataclass(frozen=True)
@@ -126,64 +185,6 @@ class StreamOf(TypeExpr):
     protocol: TypingLiteral["sse", "jsonl", "http"]
     item: TypeExpr
     content_type: str
-
-
-# --- facets shared by properties, parameters, headers and scalars ----------------------------
-
-
-@dataclass(frozen=True)
-class Encoding:
-    """``@encode(name, wireType)``: ``name`` like ``unixTimestamp``, ``rfc7231``, ``base64url``."""
-
-    name: str | None
-    wire_type: str | None = None  # an intrinsic scalar name, e.g. ``int32``
-
-
-@dataclass(frozen=True)
-class Facets:
-    """Constraints and representation details: ``@minLength``, ``@format``, ``@encode`` ..."""
-
-    min_length: int | None = None
-    max_length: int | None = None
-    pattern: str | None = None
-    min_value: int | float | None = None
-    max_value: int | float | None = None
-    min_value_exclusive: int | float | None = None
-    max_value_exclusive: int | float | None = None
-    min_items: int | None = None
-    max_items: int | None = None
-    format: str | None = None
-    encoding: Encoding | None = None
-    secret: bool = False
-
-    def is_empty(self) -> bool:
-        return self == NO_FACETS
-
-
-NO_FACETS = Facets()
-
-
-@dataclass(frozen=True)
-class Extension:
-    """An ``x-*`` key (``@extension("x-name", value)``)."""
-
-    name: str
-    value: JsonValue
-
-
-@dataclass(frozen=True)
-class Metadata:
-    """Documentation and annotations every described element can carry."""
-
-    doc: str | None = None
-    summary: str | None = None  # ``@summary``; ``title`` on schemas
-    deprecated: str | None = None  # ``#deprecated "message"``; empty string for a bare flag
-    extensions: tuple[Extension, ...] = ()
-    examples: tuple[JsonValue, ...] = ()  # schema ``examples`` / ``@example`` values
-    external_docs: tuple[str, str | None] | None = None  # (url, description)
-
-
-NO_METADATA = Metadata()
 
 
 # --- model members ---------------------------------------------------------------------------
@@ -249,7 +250,8 @@ class Union(Declaration):
     events: bool = False  # ``@TypeSpec.Events.events``
     one_of: bool = False  # ``@oneOf``
     discriminator: str | None = None  # ``@discriminated(#{ discriminatorPropertyName })``
-    discriminator_envelope: bool = False  # ``envelope: "object"``
+    # ``envelope: "object"``: each variant wrapped as ``{<discriminator>: name, <this>: value}``
+    discriminator_envelope: str | None = None
     facets: Facets = NO_FACETS
     meta: Metadata = NO_METADATA
     pos: Location | None = _pos()
@@ -297,6 +299,7 @@ class Parameter:
     allow_reserved: bool = False
     facets: Facets = NO_FACETS
     meta: Metadata = NO_METADATA
+    component: str | None = None  # its key under ``components/parameters``, when shared
     pos: Location | None = _pos()
 
 

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from sse_bridge.diagnostics import InputError
 from sse_bridge.tsp import parse as parse_module
 from sse_bridge.tsp import syntax as s
-from sse_bridge.tsp._lexing import MAX_NESTING, doc_comment_text
+from sse_bridge.tsp._lexing import MAX_NESTING
+from sse_bridge.tsp._text import doc_comment_text
 from sse_bridge.tsp.parse import MAX_DIAGNOSTICS, parse
 
 SYNTAX_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "tsp-syntax"

@@ -26,6 +26,7 @@ class _DocumentWriter:
         self.version = version
         self.diagnostics = diagnostics
         self.schemas = SchemaWriter(document, diagnostics)
+        self.parameters: dict[str, dict] = {}  # components/parameters, filled as operations are written
 
     def write(self) -> dict:
         service = self.doc.service
@@ -35,6 +36,8 @@ class _DocumentWriter:
         if service.security:
             out["security"] = [self.requirement(r) for r in service.security]
         components: dict = {}
+        if self.parameters:
+            components["parameters"] = self.parameters
         schemas = self.schemas.components()
         if schemas:
             components["schemas"] = schemas
@@ -92,16 +95,15 @@ class _DocumentWriter:
         out: dict = {"url": server.url}
         if server.description:
             out["description"] = server.description
-        if server.variables:
-            variables = {}
-            for variable in server.variables:
-                entry: dict = {"default": variable.default}
-                if variable.enum:
-                    entry["enum"] = list(variable.enum)
-                if variable.doc:
-                    entry["description"] = variable.doc
-                variables[variable.name] = entry
-            out["variables"] = variables
+        variables = {}
+        for variable in server.variables:
+            entry: dict = {"default": variable.default}
+            if variable.enum:
+                entry["enum"] = list(variable.enum)
+            if variable.doc:
+                entry["description"] = variable.doc
+            variables[variable.name] = entry
+        out["variables"] = variables  # always present, as the official emitter writes it
         return out
 
     def requirement(self, requirement: ir.SecurityRequirement) -> dict:
@@ -172,13 +174,26 @@ class _DocumentWriter:
         return f"{op.path}?{query}", [p for p in parameters if p not in constants]
 
     def parameter(self, parameter: ir.Parameter) -> dict:
+        if parameter.component is None:
+            return self.parameter_object(parameter)
+        shared = self.parameter_object(parameter)
+        existing = self.parameters.setdefault(parameter.component, shared)
+        if existing != shared:
+            self.diagnostics.warning(
+                "duplicate-parameter-component",
+                f"two different parameters are both named {parameter.component!r}; the second is written inline",
+                parameter.pos,
+            )
+            return shared
+        return {"$ref": f"#/components/parameters/{parameter.component}"}
+
+    def parameter_object(self, parameter: ir.Parameter) -> dict:
         out: dict = {"name": parameter.name, "in": parameter.location, "required": not parameter.optional}
         if parameter.meta.doc is not None:
             out["description"] = parameter.meta.doc
         schema = self.schemas.annotated(self.schemas.schema(parameter.type), parameter.type, parameter.facets,
                                         ir.Metadata(examples=parameter.meta.examples))
-        if parameter.has_default:
-            schema = self.schemas.wrap_ref(schema)
+        if parameter.has_default:  # beside a $ref, as the official emitter writes it
             schema["default"] = self.schemas.value(parameter.default)
         out["schema"] = schema
         if parameter.location == "query":

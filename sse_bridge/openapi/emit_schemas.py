@@ -88,6 +88,7 @@ class SchemaWriter:
         self.declarations = document.declaration_map()
         self.namespace = document.service.namespace
         self.names = {name: component_name(d, self.namespace) for name, d in self.declarations.items()}
+        self.synthesized: dict[str, dict] = {}  # components made while writing others
         self.derived: dict[str, list[ir.Model]] = {}
         for declaration in document.declarations:
             if isinstance(declaration, ir.Model) and declaration.base is not None:
@@ -128,6 +129,7 @@ class SchemaWriter:
                 schema["required"] = required
             if kind.additional is not None:
                 schema["unevaluatedProperties"] = self.schema(kind.additional)
+            schema.update(self.meta_keywords(kind.meta))
             return schema
         if isinstance(kind, ir.StreamOf):
             return {"type": "string"}
@@ -313,6 +315,8 @@ class SchemaWriter:
                     "duplicate-component", f"two declarations are both named {name!r} in OpenAPI", declaration.pos
                 )
             schemas[name] = self.declaration(declaration)
+            schemas.update(self.synthesized)
+            self.synthesized.clear()
         return schemas
 
     def declaration(self, declaration) -> dict:
@@ -345,10 +349,9 @@ class SchemaWriter:
         if model.additional is not None:
             schema["unevaluatedProperties"] = self.schema(model.additional)
         if model.discriminator:
-            schema["discriminator"] = {
-                "propertyName": model.discriminator,
-                "mapping": self._mapping(model),
-            }
+            schema["discriminator"] = {"propertyName": model.discriminator}
+            if self.derived.get(model.qualified_name):
+                schema["discriminator"]["mapping"] = self._mapping(model)
         if model.base is not None:
             schema["allOf"] = [self.ref(model.base.target)]
         schema.update(self.facet_keywords(model.facets))
@@ -374,7 +377,10 @@ class SchemaWriter:
             mapping = {}
             default = None
             for variant in union.variants:
-                reference = self.schema(variant.type)
+                if union.discriminator_envelope is not None and variant.name is not None:
+                    reference = self.envelope(union, variant)
+                else:
+                    reference = self.schema(variant.type)
                 if "$ref" not in reference:
                     reference = self.annotated(reference, variant.type, ir.NO_FACETS, variant.meta)
                 schema["oneOf"].append(reference)
@@ -396,6 +402,20 @@ class SchemaWriter:
         schema.update(self.facet_keywords(union.facets))
         schema.update(self.meta_keywords(union.meta))
         return schema
+
+    def envelope(self, union: ir.Union, variant: ir.Variant) -> dict:
+        """``@discriminated`` with an object envelope: the official emitter's synthesized
+        ``<Union><Variant>`` component ``{<discriminator>: name, <envelope>: value}``."""
+        name = f"{self.names[union.qualified_name]}{variant.name[:1].upper()}{variant.name[1:]}"
+        self.synthesized[name] = {
+            "type": "object",
+            "required": [union.discriminator, union.discriminator_envelope],
+            "properties": {
+                union.discriminator: {"type": "string", "enum": [variant.name]},
+                union.discriminator_envelope: self.schema(variant.type),
+            },
+        }
+        return {"$ref": f"#/components/schemas/{name}"}
 
     def enum(self, enum: ir.Enum) -> dict:
         values = list(dict.fromkeys(m.value for m in enum.members))

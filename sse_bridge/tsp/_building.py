@@ -14,7 +14,7 @@ decorator or directive at its first token.
 
 Doc comments: a node's doc is the last ``/** */`` written before its first decorator or
 directive, between them, or right before the node itself (what the compiler's
-parseAnnotations collects), as cleaned by :func:`_lexing.doc_comment_text`.
+parseAnnotations collects), as cleaned by :func:`_text.doc_comment_text`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from sse_bridge.tsp import syntax as s
-from sse_bridge.tsp._lexing import DIRECTIVE, Token, doc_comment_text
+from sse_bridge.tsp._lexing import DIRECTIVE, Token
+from sse_bridge.tsp._text import doc_comment_text
 
 
 class _Empty:

@@ -18,7 +18,7 @@ What the lexer decides, as the compiler does:
   a lowercase ``e``/``x``/``b`` only);
 - strings: escapes ``\\r \\n \\t \\" \\\\ \\$ \\@ \\``` only; ``\"\"\"`` strings must start and end
   with a line break, and lose the indentation of their closing delimiter on every line;
-- doc comments ``/** */`` attach to the next token (see :func:`doc_comment_text`);
+- doc comments ``/** */`` attach, raw, to the next token (``_text.doc_comment_text`` cleans them);
 - nesting (brackets, string templates, member-access chains, ``[]`` suffixes,
   ``typeof``/``valueof`` runs) deeper than :data:`MAX_NESTING` stops lexing with
   ``nesting-too-deep``, so no later stage ever recurses deeply.
@@ -31,6 +31,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from sse_bridge.tsp._text import LINE_BREAK, TextDecoder, describe_character, quoted
 from sse_bridge.tsp.syntax import Directive, Identifier, Pos, StringLiteral
 
 MAX_NESTING = 256
@@ -60,9 +61,6 @@ DIRECTIVE = "DIRECTIVE"
 END = "$END"
 UNTERMINATED = "unterminated"
 
-_SINGLE_LINE_SPACE = " \t\x0b\x0c\x85\u200e\u200f\u2028\u2029"
-_ANY_SPACE = _SINGLE_LINE_SPACE + "\r\n"
-_ESCAPES = {"r": "\r", "n": "\n", "t": "\t", '"': '"', "\\": "\\", "$": "$", "@": "@", "`": "`"}
 
 _ONE_TOKEN = r"""
       (?P<word>[A-Za-z_$][A-Za-z0-9_$]*)
@@ -86,7 +84,6 @@ _DIRECTIVE_PATTERN = re.compile(
 _SPACES = re.compile(r"[ \t\x0b\x0c\x85\u200e\u200f\u2028\u2029\r\n]*")
 # punctuation that opens or closes a nesting level, extends a chain or starts a directive
 _STRUCTURAL_PUNCTUATION = frozenset(("{", "#{", "(", "[", "#[", "<", "}", ")", "]", ">", ".", "::", "#"))
-_LINE_BREAK = re.compile(r"\r\n?|\n")
 _SINGLE_STRING_STOP = re.compile(r'[\\"$\r\n]')
 _TRIPLE_STRING_STOP = re.compile(r'[\\"$]')
 _BACKTICK_STOP = re.compile(r"[\\`\r\n]")
@@ -141,7 +138,7 @@ class LineMap:
     """Offsets to 1-based (line, column); line breaks are CRLF, LF and lone CR."""
 
     def __init__(self, text: str):
-        self.starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+        self.starts = [0, *(m.end() for m in LINE_BREAK.finditer(text))]
 
     def locate(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.starts, offset)
@@ -166,6 +163,7 @@ class Lexer:
         self.kinds = kinds  # punctuation and keyword text -> grammar terminal name
         self.lines = LineMap(text)
         self._line_starts = self.lines.starts
+        self._decoder = TextDecoder(text, self._error)
         self.tokens: list[Token] = []
         self.errors: list[LexicalError] = []
         self.nesting_exceeded = False
@@ -383,16 +381,18 @@ class Lexer:
         content_end, after, kind = self._string_segment(content_start, triple, quote_offset)
         if kind == STRING_HEAD:
             template = _OpenTemplate(quote_offset, triple, [], [(content_start, content_end)])
-            value = "" if triple else self._unescape(content_start, content_end)
+            value = "" if triple else self._decoder.unescape(content_start, content_end)
             template.tokens.append(self._emit(STRING_HEAD, value, quote_offset, after))
             self._templates.append(template)
             self._chain = 0
             self._nest("$", quote_offset)
             return after
         if triple:
-            value = "".join(self._unindent(quote_offset, [(content_start, content_end)], kind == STRING))
+            value = "".join(
+                self._decoder.unindent(quote_offset, [(content_start, content_end)], kind == STRING)
+            )
         else:
-            value = self._unescape(content_start, content_end)
+            value = self._decoder.unescape(content_start, content_end)
         self._chain = 0
         self._emit(STRING, value, quote_offset, after)
         return after
@@ -405,14 +405,14 @@ class Lexer:
         template.segments.append((content_start, content_end))
         closed = kind == STRING
         kind = STRING_MIDDLE if kind == STRING_HEAD else STRING_TAIL
-        value = "" if template.triple else self._unescape(content_start, content_end)
+        value = "" if template.triple else self._decoder.unescape(content_start, content_end)
         token = self._emit(kind, value, brace_offset, after)
         template.tokens.append(token)
         if kind == STRING_MIDDLE:
             self._templates.append(template)
             self._nest("$", brace_offset)
         elif template.triple:
-            values = self._unindent(template.quote_offset, template.segments, closed)
+            values = self._decoder.unindent(template.quote_offset, template.segments, closed)
             for each_token, value in zip(template.tokens, values, strict=True):
                 each_token.value = value
         return after
@@ -450,123 +450,6 @@ class Lexer:
         self._error("unterminated-string", f"unterminated string: missing closing '{closing}'", quote_offset)
         return len(text), len(text), UNTERMINATED
 
-    def _unescape(self, start: int, end: int) -> str:
-        text = self.text
-        backslash = text.find("\\", start, end)
-        if backslash < 0:
-            return text[start:end]
-        parts = []
-        while backslash >= 0:
-            parts.append(text[start:backslash])
-            if backslash + 1 >= end:  # a trailing backslash: only in an unterminated string
-                self._error(
-                    "invalid-escape", "invalid escape sequence: '\\' at the end of the string", backslash
-                )
-                start = end
-                break
-            parts.append(self._escape(backslash))
-            start = backslash + 2
-            backslash = text.find("\\", start, end)
-        parts.append(text[start:end])
-        return "".join(parts)
-
-    def _escape(self, backslash: int) -> str:
-        character = self.text[backslash + 1]
-        decoded = _ESCAPES.get(character)
-        if decoded is None:
-            shown = (
-                f"'\\{character}'" if character.isprintable() else f"'\\' + {describe_character(character)}"
-            )
-            self._error("invalid-escape", f"invalid escape sequence {shown}", backslash)
-            return character
-        return decoded
-
-    def _unindent(self, quote_offset: int, segments: list[tuple[int, int]], closed: bool) -> list[str]:
-        """The compiler's unindentAndUnescapeTripleQuotedString, for a literal or every segment
-        of a template: the first segment starts after a required line break, the last ends
-        before one, and every line loses the indentation of the closing delimiter."""
-        text = self.text
-        last_start, last_end = segments[-1]
-        indentation_start = last_end
-        while indentation_start > last_start and text[indentation_start - 1] in _SINGLE_LINE_SPACE:
-            indentation_start -= 1
-        indentation = text[indentation_start:last_end]
-        values = []
-        for number, (start, end) in enumerate(segments):
-            first = number == 0
-            last = number == len(segments) - 1
-            if first:
-                while start < end and text[start] in _SINGLE_LINE_SPACE:
-                    start += 1
-                if start < len(text) and text[start] in "\r\n":
-                    start += 2 if text.startswith("\r\n", start) and start < end - 1 else 1
-                elif closed or not last:
-                    self._error("syntax-error", 'a """ string must start with a line break', quote_offset)
-            if last and closed:
-                while end > start and text[end - 1] in _SINGLE_LINE_SPACE:
-                    end -= 1
-                if text[end - 1] in "\r\n":  # may pass `start`: the empty string """\n"""
-                    end -= 2 if end - 2 >= start and text.startswith("\r\n", end - 2) else 1
-                else:
-                    self._error("syntax-error", 'a """ string must end with a line break', quote_offset)
-            values.append(self._unindent_segment(start, end, indentation, not first, quote_offset))
-        return values
-
-    def _unindent_segment(
-        self, start: int, end: int, indentation: str, continues_line: bool, quote_offset: int
-    ) -> str:
-        text = self.text
-        parts = []
-        position = start
-        while position < end:
-            if continues_line:
-                continues_line = False
-            else:
-                start = self._skip_indentation(position, end, indentation, quote_offset)
-            while position < end and text[position] not in "\r\n":
-                if text[position] == "\\":
-                    parts.append(text[start:position])
-                    if position == end - 1:
-                        self._error(
-                            "invalid-escape", "invalid escape sequence '\\' at the end of a line", position
-                        )
-                        position += 1
-                    else:
-                        parts.append(self._escape(position))
-                        position += 2
-                    start = position
-                else:
-                    position += 1
-            if position < end:
-                if text.startswith("\r\n", position) and position < end - 1:
-                    parts.append(text[start:position])
-                    parts.append("\n")
-                    position += 2
-                else:
-                    position += 1
-                    parts.append(text[start:position])
-                start = position
-        parts.append(text[start:position])
-        return "".join(parts)
-
-    def _skip_indentation(self, position: int, end: int, indentation: str, quote_offset: int) -> int:
-        limit = min(end, position + len(indentation))
-        index = 0
-        while position < limit:
-            character = self.text[position]
-            if character in "\r\n":
-                break  # a blank line may have less indentation
-            if character != indentation[index]:
-                self._error(
-                    "syntax-error",
-                    'every line of a """ string must start with the indentation of its closing """',
-                    quote_offset,
-                )
-                break
-            index += 1
-            position += 1
-        return position
-
     # ---------------------------------------------------------------- backticked identifiers
 
     def _backticked_identifier(self, offset: int) -> int:
@@ -589,7 +472,7 @@ class Lexer:
             content_end = match.start()
             end = content_end + 1
             break
-        name = self._unescape(offset + 1, content_end)
+        name = self._decoder.unescape(offset + 1, content_end)
         if not name.isascii():
             name = unicodedata.normalize("NFC", name)
         self._chain = 0
@@ -671,7 +554,7 @@ class Lexer:
                 if kind != STRING:
                     del self.errors[errors_before:]
                     return position, ("other", None, position, after)
-                return position, (STRING, self._unescape(position + 1, content_end), position, after)
+                return position, (STRING, self._decoder.unescape(position + 1, content_end), position, after)
             elif group == "backtick":
                 token_count = len(self.tokens)
                 end = self._backticked_identifier(position)
@@ -683,63 +566,8 @@ class Lexer:
         return position, None
 
 
-def describe_character(character: str) -> str:
-    """``'x'`` for printable ASCII, ``'é' (U+00E9)`` for other printables, else ``U+0000``."""
-    code = f"U+{ord(character):04X}"
-    if not character.isprintable() or character.isspace():
-        return code
-    return f"'{character}'" if character.isascii() else f"'{character}' ({code})"
-
-
-def quoted(text: str, limit: int = 40) -> str:
-    """``'text'`` for a message: unprintable characters (and lone surrogates, which no output
-    stream can encode) escaped, long texts cut."""
-    shown = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text[:limit])
-    return f"'{shown}...'" if len(text) > limit else f"'{shown}'"
-
-
 def _starts_identifier(character: str) -> bool:
     return character > "\x7f" and is_non_ascii_identifier_character(character)
-
-
-def doc_comment_text(raw: str) -> str | None:
-    """The text of a doc comment, given what lies between ``/**`` and ``*/``.
-
-    As the compiler's parseDocContent: each line after the first loses its leading
-    whitespace, a ``*`` and the whitespace after it (inside a ``` fence only one space
-    after the ``*``); a line without ``*`` keeps its indentation; line breaks become
-    ``\\n``; the whole is trimmed. ``@param``/``@returns`` tags and ``\\@`` stay as written.
-    Returns None for an empty comment.
-    """
-    lines = _LINE_BREAK.split(raw)
-    kept = [lines[0]]
-    in_fence = _toggles_fence(lines[0], False)
-    for line in lines[1:]:
-        stripped = line.lstrip(_SINGLE_LINE_SPACE)
-        if stripped.startswith("*"):
-            rest = stripped[1:]
-            if not in_fence:
-                rest = rest.lstrip(_SINGLE_LINE_SPACE)
-            elif rest[:1] and rest[0] in _SINGLE_LINE_SPACE:
-                rest = rest[1:]
-            line = rest
-        kept.append(line)
-        in_fence = _toggles_fence(line, in_fence)
-    text = "\n".join(kept).strip(_ANY_SPACE)
-    return text or None
-
-
-def _toggles_fence(line: str, in_fence: bool) -> bool:
-    """Whether a doc line leaves us inside a ``` code fence (code spans `x` do not count)."""
-    position = line.find("`")
-    while position >= 0:
-        if line.startswith("```", position):
-            in_fence = not in_fence
-            position = line.find("`", position + 3)
-        else:
-            close = line.find("`", position + 1)
-            position = -1 if close < 0 else line.find("`", close + 1)
-    return in_fence
 
 
 def lex(text: str, kinds: dict[str, str]) -> Lexer:

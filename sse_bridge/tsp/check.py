@@ -67,7 +67,7 @@ class Scope:
     ``using``s in effect, then the TypeSpec namespace."""
 
     namespace: t.Namespace
-    usings: tuple[s.Expr, ...] = ()
+    usings: tuple[tuple[s.Expr, t.Namespace], ...] = ()  # (target, the namespace it is written in)
     bindings: dict | None = None
     parent: Scope | None = None
     path: str = ""
@@ -94,6 +94,7 @@ class Checker:
         self._visible: set[str] = {CORE, f"{CORE}.Reflection"}
         self._depth = 0
         self._augments: list[tuple[s.AugmentDecorator, Scope]] = []
+        self._usings: dict[tuple[int, int], t.Namespace | None] = {}
 
     # --- loading --------------------------------------------------------------------------------
 
@@ -161,7 +162,7 @@ class Checker:
         usings = list(scope.usings)
         for statement in statements:
             if isinstance(statement, s.UsingStatement):
-                usings.append(statement.target)
+                usings.append((statement.target, scope.namespace))
         scope = Scope(scope.namespace, tuple(usings), path=scope.path)
         for statement in statements:
             if isinstance(statement, s.NamespaceDeclaration):
@@ -248,8 +249,8 @@ class Checker:
                 return namespace.namespaces[name]
             namespace = namespace.parent
         candidates = []
-        for using in _scope_usings(scope):
-            used = self.resolve_namespace(using, Scope(self.program.root, path=scope.path))
+        for using, written_in in scope.usings:
+            used = self._used_namespace(using, written_in, scope.path)
             if used is None:
                 continue
             found = used.members.get(key)
@@ -271,6 +272,14 @@ class Checker:
         if found is None and not decorator and name in core.namespaces and self.visible(core.namespaces[name]):
             found = core.namespaces[name]
         return found
+
+    def _used_namespace(self, expr: s.Expr, written_in: t.Namespace, path: str) -> t.Namespace | None:
+        """The namespace a ``using`` names, looked up from where it is written (memoized)."""
+        key = (id(expr), id(written_in))
+        if key not in self._usings:
+            self._usings[key] = None  # a using cannot see through itself
+            self._usings[key] = self.resolve_namespace(expr, Scope(written_in, (), path=path))
+        return self._usings[key]
 
     def resolve_namespace(self, expr: s.Expr, scope: Scope) -> t.Namespace | None:
         target = self.resolve_reference(expr, scope, report=True)
@@ -455,13 +464,6 @@ def _imports(script: s.Script):
     for statement in script.statements:
         if isinstance(statement, s.ImportStatement):
             yield statement
-
-
-def _scope_usings(scope: Scope) -> tuple[s.Expr, ...]:
-    current: Scope | None = scope
-    while current is not None and current.bindings is not None and current.parent is not None:
-        current = current.parent
-    return scope.usings if current is None else current.usings
 
 
 def _describe(base) -> str:

@@ -251,6 +251,13 @@ class HttpLowering:
                 style = value
         meta = lowering.meta(prop)
         facets = lowering.facets(prop)
+        component = None
+        source = prop.source.model if prop.source is not None else None
+        if isinstance(source, t.Model) and source.name and not source.template_args and source is not prop.model:
+            # A parameter spread from a named model is shared: ``components/parameters``,
+            # keyed ``Model.property`` (just ``Model`` when it has one property).
+            key = lowering.declared_name(source)
+            component = key if len(source.properties) == 1 else f"{key}.{prop.source.name}"
         if style is not None and facets.encoding is not None:
             facets = ir.Facets(**{**facets.__dict__, "encoding": None})
         return ir.Parameter(
@@ -265,6 +272,7 @@ class HttpLowering:
             facets=facets,
             meta=ir.Metadata(doc=meta.doc, deprecated=meta.deprecated, extensions=meta.extensions,
                              examples=meta.examples),
+            component=component,
             pos=lowering.pos(prop),
         )
 
@@ -340,8 +348,8 @@ class HttpLowering:
             rest = [p for p in props if not is_metadata(p) and not p.has(HTTP + "statusCode")
                     and not p.has(HTTP + "bodyIgnore")]
             if rest:
-                if len(rest) == len(props) and kind.name and not kind.template_args:
-                    body = lowering.type(kind)
+                if (kind.name and not kind.template_args) or len(rest) == len(props):
+                    body = lowering.type(kind)  # the model itself (metadata stripped)
                 else:
                     body = ir.ObjectType(tuple(lowering.property(p) for p in rest))
                 media = content_types or ["application/json"]

@@ -65,6 +65,15 @@ class Lowering:
             self.order.append(kind)
         return self.declared[key]
 
+    def declared_name(self, kind) -> str:
+        """The name of a declaration relative to the service namespace (``Sub.Name``)."""
+        namespace = getattr(kind, "namespace", None)
+        path = namespace.path if namespace is not None else ()
+        service = self.service.path
+        if path[: len(service)] == service:
+            path = path[len(service) :]
+        return ".".join((*path, kind.first_arg("TypeSpec.friendlyName") or kind.name))
+
     def declarations(self) -> tuple:
         index = 0
         while index < len(self.order):  # lowering may declare more (referenced types)
@@ -136,16 +145,12 @@ class Lowering:
                 )
             )
         options = union.first_arg("TypeSpec.discriminated")
-        discriminator = None
+        discriminator = envelope = None
         if union.has("TypeSpec.discriminated"):
             options = options if isinstance(options, dict) else {}
             discriminator = options.get("discriminatorPropertyName", "kind")
             if options.get("envelope", "object") != "none":
-                self.diagnostics.warning(
-                    "discriminated-envelope",
-                    "@discriminated with an object envelope is written as envelope \"none\"",
-                    pos,
-                )
+                envelope = options.get("envelopePropertyName", "value")
         return ir.Union(
             name,
             ns,
@@ -153,6 +158,7 @@ class Lowering:
             events=union.has("TypeSpec.Events.events"),
             one_of=union.has("TypeSpec.OpenAPI.oneOf"),
             discriminator=discriminator,
+            discriminator_envelope=envelope,
             facets=self.facets(union),
             meta=self.meta(union),
             pos=pos,
@@ -314,7 +320,8 @@ class Lowering:
         try:
             properties = tuple(self.property(p) for p in _all(model) if not is_metadata(p) and not _is_never(p.type))
             additional = self.type(model.indexer[1]) if model.is_record else None
-            return ir.ObjectType(properties, additional)
+            meta = self.meta(model) if model.template_args else ir.NO_METADATA
+            return ir.ObjectType(properties, additional, meta)
         finally:
             self._inline_stack.discard(key)
 

@@ -71,6 +71,7 @@ from sse_bridge.diagnostics import Diagnostic, InputError, Level, Location
 from sse_bridge.tsp import _lexing
 from sse_bridge.tsp._building import LarkCallbacks, SyntaxBuilder
 from sse_bridge.tsp._lexing import END, Token
+from sse_bridge.tsp._text import quoted
 from sse_bridge.tsp.syntax import Script
 
 MAX_DIAGNOSTICS = 20
@@ -529,15 +530,15 @@ def _display_order(name: str) -> tuple[int, str]:
 def _describe_found(token: Token) -> str:
     kind = token.kind
     if kind == _lexing.IDENT:
-        return f"identifier {_lexing.quoted(token.value)}"
+        return f"identifier {quoted(token.value)}"
     if kind == _lexing.RESERVED:
         return f"reserved word '{token.value}'"
     if kind == _lexing.NUMBER:
-        return f"number {_lexing.quoted(token.value)[1:-1]}"
+        return f"number {quoted(token.value)[1:-1]}"
     if kind in (_lexing.STRING, _lexing.STRING_HEAD):
         return "string literal"
     if kind == _lexing.DIRECTIVE:
-        return f"directive {_lexing.quoted('#' + token.value.name)}"
+        return f"directive {quoted('#' + token.value.name)}"
     if kind == END:
         return "end of file"
     if kind in (_lexing.STRING_MIDDLE, _lexing.STRING_TAIL):
