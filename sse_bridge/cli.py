@@ -112,5 +112,25 @@ def emit_command(main_file: str, out: str | None, openapi_version: str, output_f
     )
 
 
+@main.command("roundtrip")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--show", is_flag=True, help="Also print the texts of the cycle (the first and the second).")
+@_diagnostics_option
+def roundtrip_command(file: str, show: bool, diagnostics_format: str) -> None:
+    """Run the cycle from FILE (.tsp: TypeSpec, else OpenAPI); exit 0 at a fixpoint, else 1
+    with a diff of what changed, located in FILE."""
+    from .diagnostics import InputError
+    from .report import print_diagnostics, print_roundtrip
+    from .roundtrip import roundtrip
+
+    try:
+        result = roundtrip(Path(file), name=file)
+    except InputError as exc:
+        print_diagnostics(exc.diagnostics, diagnostics_format)
+        sys.exit(EXIT_INPUT)
+    print_roundtrip(result, file, show)
+    sys.exit(EXIT_OK if result.is_fixpoint else EXIT_INPUT)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

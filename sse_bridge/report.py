@@ -74,3 +74,31 @@ def _excerpt(diagnostic: Diagnostic, sources: dict[str, list[str] | None]):
         text = text[start : start + 200]
         return location.line, text, location.column - start
     return location.line, text.expandtabs(1), location.column
+
+
+def print_roundtrip(result, source: str, show: bool = False, stream=None) -> None:
+    """The verdict of a round trip, and its diff (colored on a terminal)."""
+    stream = stream or sys.stderr
+    kind = "TypeSpec" if result.start == "openapi" else "OpenAPI"
+    if show:
+        sys.stdout.write(result.first)
+    if result.is_fixpoint:
+        stream.write(f"{source}: fixpoint: the {kind} is the same after a second cycle\n")
+        return
+    heading = f"{source}: not a fixpoint: the {kind} changed in a second cycle ({len(result.hunks)} changes)"
+    if not stream.isatty():
+        stream.write(heading + "\n--- first\n+++ second\n" + result.diff() + "\n")
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stream, highlight=False)
+    console.print(Text(heading, style="bold"))
+    for hunk in result.hunks:
+        head = Text(hunk.lines[0], style="cyan")
+        if hunk.location is not None:
+            head.append(f"  {hunk.subject} from {hunk.location}", style="bold")
+        console.print(head)
+        for line in hunk.lines[1:]:
+            style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
+            console.print(Text(line, style=style))

@@ -108,6 +108,13 @@ def test_content_validator_checks_json_payloads():
 # --- invalid input -----------------------------------------------------------------------------
 
 
+# Where our parser's codes are more specific than the compiler's (README, diagnostics table).
+EQUIVALENT_CODES = {
+    "token-expected": {"syntax-error"},
+    "unterminated": {"unterminated-string", "unterminated-comment"},
+}
+
+
 def _expectation(path) -> tuple[str, int, int]:
     match = re.match(r"//\s*expect:\s*(\S+)\s+at\s+(\d+):(\d+)", path.read_text(encoding="utf-8"))
     assert match, f"{path.name} needs a first line '// expect: <code> at <line>:<col>'"
@@ -121,7 +128,9 @@ def test_invalid_typespec_is_refused_with_a_located_diagnostic(path):
         _emit(path)
     errors = [d for d in raised.value.diagnostics if d.level.value == "error"]
     assert errors and all(d.location is not None for d in errors)
-    assert (errors[0].code, errors[0].location.line) == (code, line), [str(d) for d in errors]
+    first = errors[0]
+    assert first.code in EQUIVALENT_CODES.get(code, {code}), [str(d) for d in errors]
+    assert (first.location.path, first.location.line) == (str(path.relative_to(ROOT)), line), [str(d) for d in errors]
 
 
 @pytest.mark.oracle

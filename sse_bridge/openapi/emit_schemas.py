@@ -89,6 +89,7 @@ class SchemaWriter:
         self.namespace = document.service.namespace
         self.names = {name: component_name(d, self.namespace) for name, d in self.declarations.items()}
         self.synthesized: dict[str, dict] = {}  # components made while writing others
+        self.payload_names: set[str] = set()
         self.derived: dict[str, list[ir.Model]] = {}
         for declaration in document.declarations:
             if isinstance(declaration, ir.Model) and declaration.base is not None:
@@ -496,6 +497,8 @@ class SchemaWriter:
                         "id, event, data and retry, so it is dropped",
                         prop.pos,
                     )
+        if isinstance(payload, ir.ObjectType) and payload.properties:
+            payload = self.named_payload(union, variant, payload)
         properties["data"] = self.event_data(payload, content_type)
         branch: dict = {"properties": properties}
         required = []
@@ -512,6 +515,26 @@ class SchemaWriter:
             meta[TERMINAL_EXTENSION] = True
         branch.update(meta)
         return branch
+
+    def named_payload(self, union: ir.Union, variant: ir.Variant, payload: ir.ObjectType) -> ir.Ref:
+        """An anonymous JSON payload becomes a component named after its event, the way an
+        inline ``contentSchema`` is imported (seed 002), so that it reads back the same."""
+        base = _pascal(variant.name) if variant.name else f"{self.names[union.qualified_name]}Message"
+        name, counter = base, 1
+        while name in self.names.values() or name in self.synthesized or name in self.payload_names:
+            counter += 1
+            name = f"{base}{counter}"
+        self.payload_names.add(name)
+        schema = self.schema(payload)
+        ordered = {"type": "object"}  # a model's key order, as the component reads back as one
+        for key in ("required", "properties"):
+            if key in schema:
+                ordered[key] = schema[key]
+        ordered.update({k: v for k, v in schema.items() if k not in ordered})
+        self.synthesized[name] = ordered
+        key = f"<payload>{name}"
+        self.names[key] = name
+        return ir.Ref(key)
 
     def event_data(self, payload: ir.TypeExpr, content_type: str | None) -> dict:
         """The ``data`` field: JSON payloads as ``contentMediaType`` + ``contentSchema``, text
@@ -565,6 +588,12 @@ def _literal_group(values: list) -> dict:
     if kind == "number" and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         kind = "integer"
     return {"type": kind, "enum": list(values)}
+
+
+def _pascal(text: str) -> str:
+    from ..names import pascal_case
+
+    return pascal_case(text)
 
 
 def _merge_facets(own: ir.Facets, inherited: ir.Facets) -> ir.Facets:

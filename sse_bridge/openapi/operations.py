@@ -186,6 +186,11 @@ class OperationImporter:
         return list(merged.values())
 
     def parameter(self, value: object, at: At, hint: str) -> ir.Parameter | None:
+        component = None
+        if isinstance(value, dict) and isinstance(value.get("$ref"), str):
+            ref = value["$ref"]
+            if ref.startswith("#/components/parameters/") and "/" not in ref[len("#/components/parameters/") :]:
+                component = ref[len("#/components/parameters/") :]
         value, at = self.ctx.follow(value, at)
         if value is None:
             return None
@@ -200,11 +205,9 @@ class OperationImporter:
                 at,
             )
             return None
-        if location == "header" and name.lower() in ("accept", "content-type", "authorization"):
+        if location == "header" and name.lower() == "content-type":
             self.ctx.warn(
-                "parameter-dropped",
-                f"the {name} header is described by the operation itself; not a parameter",
-                at,
+                "parameter-dropped", "the Content-Type header is the request body's media type; not a parameter", at
             )
             return None
         schema, schema_at = value.get("schema"), at / "schema"
@@ -258,6 +261,7 @@ class OperationImporter:
             allow_reserved=value.get("allowReserved") is True,
             facets=converted.facets,
             meta=meta,
+            component=component,
             pos=at.location,
         )
 
@@ -337,6 +341,8 @@ class OperationImporter:
                 )
             schema = media.get("schema")
             kind = self.schemas.type_for(schema, media_at / "schema", hint) if schema is not None else None
+            if isinstance(kind, ir.ObjectType) and isinstance(schema, dict) and isinstance(schema.get("description"), str):
+                kind = replace(kind, meta=ir.Metadata(doc=schema["description"]))
             result.append(ir.Content(str(media_type), kind))
         return result
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from decimal import Decimal
 
 from .. import ir
 from ..diagnostics import DiagnosticBag
@@ -95,8 +96,10 @@ class ValueFitter:
             return _MISS
         if isinstance(declaration, ir.Scalar):
             base = declaration.base
-            if not declaration.facets.is_empty():
-                return _MISS  # the compiler takes no literal for a constrained scalar
+            if not declaration.facets.is_empty() and isinstance(value, float) and Decimal(repr(value)) != Decimal(value):
+                # The compiler refuses a decimal literal that binary floating point cannot
+                # hold exactly (0.05) for a constrained scalar.
+                return _MISS
             if isinstance(base, ir.Intrinsic) and base.name in _DATE_SCALARS:
                 return _MISS  # a derived date scalar has no literal form we can rely on
             return self.fit(base, value, depth + 1)

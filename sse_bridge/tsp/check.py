@@ -55,6 +55,7 @@ class Symbol:
     type: object = None
     evaluating: bool = False
     instances: dict = field(default_factory=dict)
+    reported: bool = False  # a duplicate of it was reported
 
     @property
     def template_parameters(self) -> tuple[s.TemplateParameter, ...]:
@@ -85,6 +86,7 @@ class Program:
         self.namespace_nodes: list[tuple[t.Namespace, s.NamespaceDeclaration, Scope]] = []
         self.imports: set[str] = set()
         self.files: list[str] = []
+        self.sites: dict[int, Location] = {}  # template instance → where it was first instantiated
 
 
 class Checker:
@@ -209,6 +211,10 @@ class Checker:
         symbol = Symbol(kind, node, scope.namespace, scope, scope.path)
         members = scope.namespace.members
         if node.name in members or node.name in scope.namespace.namespaces:
+            first = members.get(node.name)
+            if isinstance(first, Symbol) and not getattr(first, "reported", False):
+                first.reported = True
+                self.error("duplicate-symbol", f'Duplicate name: "{node.name}"', first.node, first.path)
             self.error("duplicate-symbol", f'Duplicate name: "{node.name}"', node, scope.path)
             return
         members[node.name] = symbol
@@ -375,12 +381,15 @@ class Checker:
         finally:
             self._depth -= 1
         symbol.instances[key] = result
+        if node is not None and id(result) not in self.program.sites:
+            self.program.sites[id(result)] = self.location(node, scope.path if scope else symbol.path)
         return result
 
     def _bind_arguments(self, symbol: Symbol, arguments: tuple, node, scope: Scope | None) -> dict | None:
         parameters = symbol.template_parameters
         positional = [a for a in arguments if a[0] is None]
-        named = {name: value for name, value in arguments if name is not None}
+        named = {a[0]: a[1] for a in arguments if a[0] is not None}
+        nodes = {a[0]: a[2] for a in arguments if a[0] is not None and len(a) > 2}
         if len(positional) > len(parameters):
             self.error("invalid-template-args", f"Too many template arguments for {symbol.node.name}",
                        node or symbol.node, scope.path if scope else symbol.path)
@@ -390,8 +399,11 @@ class Checker:
         for index, parameter in enumerate(parameters):
             if index < len(positional):
                 bindings[parameter.name] = positional[index][1]
+                where = positional[index][2] if len(positional[index]) > 2 else node
+                self._check_constraint(symbol, parameter, bindings[parameter.name], where, scope)
             elif parameter.name in named:
                 bindings[parameter.name] = named.pop(parameter.name)
+                self._check_constraint(symbol, parameter, bindings[parameter.name], nodes.get(parameter.name), scope)
             elif parameter.default is not None:
                 bindings[parameter.name] = self.argument(parameter.default, definition_scope)
             else:
@@ -402,6 +414,38 @@ class Checker:
             self.error("invalid-template-args", f"No parameter named '{name}' exists on {symbol.node.name}",
                        node or symbol.node, scope.path if scope else symbol.path)
         return bindings
+
+    _REFLECTION = {
+        "Union": t.Union,
+        "Model": t.Model,
+        "Enum": t.Enum,
+        "Scalar": t.Scalar,
+        "Operation": t.Operation,
+        "Interface": t.Interface,
+        "Namespace": t.Namespace,
+        "ModelProperty": t.Property,
+        "UnionVariant": t.Variant,
+        "EnumMember": t.EnumMember,
+    }
+
+    def _check_constraint(self, symbol: Symbol, parameter: s.TemplateParameter, value, node, scope) -> None:
+        """``T extends TypeSpec.Reflection.Union`` and its kin: the argument's kind (the
+        constraints on values and on ordinary types are the compiler's business)."""
+        constraint = parameter.constraint
+        if constraint is None or node is None or not isinstance(value, t.Type):
+            return
+        target = self.resolve_reference(constraint, symbol.scope, report=False) if isinstance(
+            constraint, (s.Identifier, s.MemberAccess)) else None
+        if not isinstance(target, Symbol) or target.namespace.full_name != f"{CORE}.Reflection":
+            return
+        expected = self._REFLECTION.get(target.node.name)
+        if expected is None or isinstance(value, expected) or value is t.ERROR:
+            return
+        name = getattr(value, "name", None) or type(value).__name__
+        owner = getattr(getattr(value, "namespace", None), "full_name", "")
+        shown = f"{owner}.{name}" if owner else name
+        self.error("invalid-argument", f"Argument of type '{shown}' is not assignable to parameter of type "
+                   f"'{target.node.name}'", node, scope.path if scope else symbol.path)
 
     def argument(self, expr: s.Expr, scope: Scope):
         """A template argument: a value for value syntax (``#{}``, ``#[]``, calls), else a type."""

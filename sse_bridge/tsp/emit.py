@@ -38,6 +38,7 @@ class _Writer:
         self.declarations = document.declaration_map()
         self.uses: set[str] = set()  # "sse", "events", "streams", "openapi3", "http-streams", "helpers"
         self.helpers_needed: set[str] = set()
+        self.shared_parameters = _shared_parameters(document, set(self.declarations))
 
     # --- document ----------------------------------------------------------------------------
 
@@ -46,6 +47,7 @@ class _Writer:
         for declaration in self.doc.declarations:
             body.extend(self.declaration(declaration))
             body.append("")
+        body.extend(self.parameter_models())
         for operation in self.doc.operations:
             body.extend(self.operation(operation))
             body.append("")
@@ -369,9 +371,11 @@ class _Writer:
             return " | ".join(self.type(option, indent) for option in kind.options)
         if isinstance(kind, ir.ObjectType):
             members = self.members(kind.properties, kind.additional, indent + INDENT)
-            if not members:
-                return "{}"
-            return "{\n" + "\n".join(members) + f"\n{indent}}}"
+            text = "{\n" + "\n".join(members) + f"\n{indent}}}" if members else "{}"
+            if kind.meta.doc:  # an anonymous model cannot carry a doc; a template instance can
+                self.helpers_needed.add("Described")
+                return f"{HELPERS_NAMESPACE}.Described<{string_literal(kind.meta.doc)}, {text}>"
+            return text
         if isinstance(kind, ir.StreamOf):
             return self.stream(kind, indent)
         raise TypeError(f"no TypeSpec for {kind!r}")
@@ -457,18 +461,50 @@ class _Writer:
         return lines
 
     def parameters(self, op: ir.Operation) -> list[str]:
+        """Parameters shared through ``components/parameters`` are spread from a model of them
+        (``...CommonParams``) when the operation uses all of that model; others are inline."""
         names: set[str] = set()
         lines: list[str] = []
+        spread: set[str] = set()
+        keys = {p.component for p in op.parameters if p.component}
         for parameter in op.parameters:
+            group = self.parameter_group(parameter)
+            if group is not None and set(self.shared_parameters[group]) <= keys:
+                if group not in spread:
+                    spread.add(group)
+                    lines.append(f"{INDENT}...{identifier(group)},")
+                    names.update(self.shared_property(k, p) for k, p in self.shared_parameters[group].items())
+                continue
             lines.extend(self.parameter(parameter, names))
         if op.body is not None:
             lines.extend(self.request_body(op.body, names))
         return lines
 
-    def parameter(self, parameter: ir.Parameter, names: set[str]) -> list[str]:
+    def parameter_group(self, parameter: ir.Parameter) -> str | None:
+        if parameter.component is None:
+            return None
+        group = parameter.component.rsplit(".", 1)[0] if "." in parameter.component else parameter.component
+        return group if group in self.shared_parameters else None
+
+    def shared_property(self, key: str, parameter: ir.Parameter) -> str:
+        return key.rsplit(".", 1)[1] if "." in key else _parameter_identifier(parameter)
+
+    def parameter_models(self) -> list[str]:
+        lines = []
+        for group, members in self.shared_parameters.items():
+            lines.append(f"model {identifier(group)} {{")
+            for key, parameter in members.items():
+                prop_lines = self.parameter(parameter, set(), name=self.shared_property(key, parameter))
+                prop_lines[-1] = prop_lines[-1][:-1] + ";"
+                lines.extend(prop_lines)
+            lines.append("}")
+            lines.append("")
+        return lines
+
+    def parameter(self, parameter: ir.Parameter, names: set[str], name: str | None = None) -> list[str]:
         indent = INDENT
         lines = self.metadata_lines(parameter.meta, indent, parameter.facets, kind=parameter.type)
-        prop = _unique(_parameter_identifier(parameter), names)
+        prop = name or _unique(_parameter_identifier(parameter), names)
         wire = parameter.name
         options: dict[str, object] = {}
         if parameter.explode:
@@ -690,6 +726,13 @@ class _Writer:
                 "    ...Fields;",
                 "  }",
             ],
+            "Described": [
+                "  /** An anonymous model with a description of its own. */",
+                "  @doc(Description)",
+                "  model Described<Description extends valueof string, Properties extends {}> {",
+                "    ...Properties;",
+                "  }",
+            ],
             "DefaultResponse": [
                 "  /** The `default` response: every status the others do not cover. */",
                 "  @doc(Description)",
@@ -737,9 +780,26 @@ class _Writer:
                 continue
             definition = scheme.definition if isinstance(scheme.definition, dict) else {}
             lines.extend(self.doc_comment(definition.get("description"), ""))
-            lines.append(f"model {identifier(scheme.name)} is {model};")
+            # Qualified, so that a scheme named like the model (``BearerAuth``) is not circular.
+            lines.append(f"model {identifier(scheme.name)} is Http.{model};")
             lines.append("")
         return lines
+
+
+def _shared_parameters(document: ir.Document, taken: set[str]) -> dict[str, dict[str, ir.Parameter]]:
+    """``components/parameters`` keys ``Model.property`` (or ``Model``) grouped by model, in
+    first use; a group whose name is taken by a declaration stays inline."""
+    groups: dict[str, dict[str, ir.Parameter]] = {}
+    for op in document.operations:
+        for parameter in op.parameters:
+            if parameter.component is None:
+                continue
+            key = parameter.component
+            group = key.rsplit(".", 1)[0] if "." in key else key
+            if ".".join((*document.service.namespace, group)) in taken or not group:
+                continue
+            groups.setdefault(group, {}).setdefault(key, parameter)
+    return groups
 
 
 def _body_kind(content: ir.Content) -> str:

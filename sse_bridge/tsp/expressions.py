@@ -75,7 +75,7 @@ def _reference_type(checker: Checker, expr, scope: Scope) -> t.Type:
     target_expr = expr
     if isinstance(expr, s.TypeReference):
         target_expr = expr.target
-        arguments = tuple((a.name, checker.argument(a.value, scope)) for a in expr.arguments)
+        arguments = tuple((a.name, checker.argument(a.value, scope), a.value) for a in expr.arguments)
     found = checker.resolve_reference(target_expr, scope)
     if found is None:
         return t.ERROR
@@ -229,7 +229,7 @@ def _std(checker: Checker, name: str) -> t.Type:
 def array_of(checker: Checker, element: t.Type, node) -> t.Model:
     core = checker.program.root.namespaces["TypeSpec"]
     symbol = core.members["Array"]
-    return checker.symbol_type(symbol, ((None, element),), node)
+    return checker.symbol_type(symbol, ((None, element, node),), node)
 
 
 def all_properties(model: t.Model) -> list[t.Property]:

@@ -61,8 +61,8 @@ class HttpLowering:
         for name in _template_names(route):
             if not any(p.location == "path" and p.name == name for p in parameters):
                 self.diagnostics.error(
-                    "missing-path-param", f"Route reference parameter '{name}' but wasn't found in operation "
-                    "parameters", lowering.pos(op),
+                    "@typespec/http/missing-uri-param", f"Route reference parameter '{name}' but wasn't found in "
+                    "operation parameters", lowering.pos(op),
                 )
         for parameter in parameters:
             if parameter.location == "path" and parameter.name not in _template_names(route):

@@ -88,7 +88,7 @@ class Lowering:
         return namespace.path if namespace is not None else self.service.path
 
     def declaration(self, kind):
-        name = self.declared[id(kind)].rsplit(".", 1)[-1]
+        name = kind.first_arg("TypeSpec.friendlyName") or kind.name
         ns = self.namespace_of(kind)
         pos = self.pos(kind)
         if isinstance(kind, t.Model):

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from ..diagnostics import DiagnosticBag
+from ..diagnostics import DiagnosticBag, Location
 from . import types as t
 from .check import Program
 from .lower import Lowering
@@ -66,11 +66,12 @@ def validate(program: Program, lowering: Lowering, diagnostics: DiagnosticBag) -
         _check_targets(kind, lowering, diagnostics)
         if isinstance(kind, t.Variant) and kind.has(SSE + "terminalEvent"):
             if kind.union is None or not kind.union.has(EVENTS + "events"):
+                decorator = kind.decorated(SSE + "terminalEvent")[0]
                 diagnostics.error(
                     "@typespec/sse/terminal-event-not-in-events",
                     "A field marked as '@terminalEvent' must be a member of a type decorated with "
                     "'@TypeSpec.Events.events'.",
-                    lowering.pos(kind),
+                    _at(lowering, decorator.node, kind) or lowering.pos(kind),
                 )
         if isinstance(kind, t.Union) and kind.has(EVENTS + "events"):
             for variant in kind.variants:
@@ -89,8 +90,17 @@ def _check_targets(kind: t.Type, lowering: Lowering, diagnostics: DiagnosticBag)
         diagnostics.error(
             "decorator-wrong-target",
             f"Cannot apply @{short} decorator to {_describe(kind)} since it is not assignable to {expected}",
-            lowering.pos(applied) or lowering.pos(kind),
+            _at(lowering, applied.node, kind) or lowering.pos(kind),
         )
+
+
+def _at(lowering: Lowering, node, owner: t.Type) -> Location | None:
+    """The location of a decorator node, in the file of the type it decorates."""
+    position = getattr(node, "pos", None)
+    if position is None:
+        return None
+    path = owner.file or (lowering.program.files[0] if lowering.program.files else "<input>")
+    return Location(path, position.line, position.column)
 
 
 def _describe(kind: t.Type) -> str:
@@ -107,11 +117,15 @@ def _check_sse_stream(model: t.Model, lowering: Lowering, diagnostics: Diagnosti
         return
     item = model.stream_of
     if not (isinstance(item, t.Union) and item.has(EVENTS + "events")):
-        node = model if model.node is not None else item
+        # Located where the user wrote ``SSEStream<...>`` (the official compiler points into
+        # its own library when the stream is instantiated inline).
+        where = lowering.program.sites.get(id(model)) or lowering.pos(model)
+        if where is not None and where.path.startswith("<"):
+            where = lowering.program.sites.get(id(model.source_model)) or lowering.pos(item)
         diagnostics.error(
             "@typespec/sse/sse-stream-union-not-events",
             "SSEStream type parameter must be a union decorated with '@TypeSpec.Events.events'.",
-            lowering.pos(node) or lowering.pos(item),
+            where,
         )
 
 
