@@ -74,7 +74,9 @@ def import_openapi(
     return Conversion(text, tuple(bag.sorted()))
 
 
-def load_typespec(source: str | bytes | Path, *, name: str | None = None, diagnostics: DiagnosticBag | None = None):
+def load_typespec(
+    source: str | bytes | Path, *, name: str | None = None, diagnostics: DiagnosticBag | None = None
+):
     """Read a TypeSpec program (a main file and the files it imports) into the IR."""
     from .openapi.source import decode
     from .tsp.program import load_typespec as load
@@ -87,7 +89,11 @@ def load_typespec(source: str | bytes | Path, *, name: str | None = None, diagno
 
 
 def emit_openapi(
-    source: str | bytes | Path, *, name: str | None = None, openapi_version: str = "3.2.0", output_format: str = "yaml"
+    source: str | bytes | Path,
+    *,
+    name: str | None = None,
+    openapi_version: str = "3.2.0",
+    output_format: str = "yaml",
 ) -> Conversion:
     """TypeSpec → OpenAPI (3.2.0 by default) as YAML or JSON."""
     from .openapi.dump import to_json, to_yaml

@@ -4,6 +4,7 @@ runs, so that start-up stays fast."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -32,10 +33,8 @@ def _write(text: str, out: str | None) -> None:
             stream.write(text)
         os.replace(temp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temp)
-        except OSError:
-            pass
         raise
 
 
@@ -98,15 +97,21 @@ def import_command(spec: str, out: str | None, namespace: str | None, diagnostic
     show_default=True,
     help="The OpenAPI version to write.",
 )
-@click.option("--format", "output_format", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True
+)
 @_diagnostics_option
-def emit_command(main_file: str, out: str | None, openapi_version: str, output_format: str, diagnostics_format: str) -> None:
+def emit_command(
+    main_file: str, out: str | None, openapi_version: str, output_format: str, diagnostics_format: str
+) -> None:
     """TypeSpec (a main file and what it imports) → OpenAPI on stdout."""
     from .api import emit_openapi
 
     name = "<stdin>" if main_file == "-" else main_file
     _run(
-        lambda: emit_openapi(_source(main_file), name=name, openapi_version=openapi_version, output_format=output_format),
+        lambda: emit_openapi(
+            _source(main_file), name=name, openapi_version=openapi_version, output_format=output_format
+        ),
         out,
         diagnostics_format,
     )

@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass, field
 
 
-class Level(str, enum.Enum):
+class Level(enum.StrEnum):
     ERROR = "error"
     WARNING = "warning"
 

@@ -108,8 +108,10 @@ def _openapi_subjects(text: str) -> list[tuple[int, str]]:
             continue
         if section in ("paths", "components"):
             match = _OA_SUBJECT.match(line)
-            if match and (section == "paths" and match.group(1) == "  " or section == "components"
-                          and match.group(1) == "    "):
+            if match and (
+                (section == "paths" and match.group(1) == "  ")
+                or (section == "components" and match.group(1) == "    ")
+            ):
                 subjects.append((index, next(g for g in match.groups()[1:] if g is not None)))
     return subjects
 

@@ -79,7 +79,9 @@ def resolve(document: dict, node: object) -> object:
     while isinstance(node, dict) and "$ref" in node and depth < 32:
         target: object = document
         for part in node["$ref"].lstrip("#/").split("/"):
-            target = target.get(part.replace("~1", "/").replace("~0", "~")) if isinstance(target, dict) else None
+            target = (
+                target.get(part.replace("~1", "/").replace("~0", "~")) if isinstance(target, dict) else None
+            )
         node, depth = target, depth + 1
     return node
 

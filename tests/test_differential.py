@@ -38,7 +38,7 @@ def _normalize(document: dict, drop_components: set[str]) -> dict:
         schemas.pop(name, None)
     for item in doc.get("paths", {}).values():
         for operation in item.values():
-            bodies = [operation.get("requestBody") or {}] + list((operation.get("responses") or {}).values())
+            bodies = [operation.get("requestBody") or {}, *(operation.get("responses") or {}).values()]
             for body in bodies:
                 content = body.get("content") or {}
                 for media_type in STREAMS:
@@ -49,8 +49,10 @@ def _normalize(document: dict, drop_components: set[str]) -> dict:
 
     def visit(node: dict) -> None:
         # Integer-valued enums and literals are `type: integer` in ours, `number` there.
-        if node.get("type") == "number" and isinstance(node.get("enum"), list) and all(
-            isinstance(v, int) and not isinstance(v, bool) for v in node["enum"]
+        if (
+            node.get("type") == "number"
+            and isinstance(node.get("enum"), list)
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in node["enum"])
         ):
             node["type"] = "integer"
         # A one-member named union keeps its anyOf/oneOf in ours.

@@ -45,7 +45,9 @@ def _sse_item_schemas(document: dict):
     for path_key, item in document.get("paths", {}).items():
         for method, operation in item.items():
             base = f"/paths/{_escape(path_key)}/{method}"
-            bodies = [(f"{method} {path_key} request", f"{base}/requestBody", operation.get("requestBody") or {})]
+            bodies = [
+                (f"{method} {path_key} request", f"{base}/requestBody", operation.get("requestBody") or {})
+            ]
             bodies += [
                 (f"{method} {path_key} {status}", f"{base}/responses/{status}", response)
                 for status, response in (operation.get("responses") or {}).items()
@@ -73,7 +75,9 @@ def test_item_schema_accepts_each_variant_through_exactly_one_branch(path):
             errors = list(whole.iter_errors(event))
             assert not errors, f"{where}: branch {index} rejects its own sample {event}: {errors[0].message}"
             matching = [i for i, validator in enumerate(branches) if validator.is_valid(event)]
-            assert matching == [index], f"{where}: sample {event} of branch {index} matches branches {matching}"
+            assert matching == [index], (
+                f"{where}: sample {event} of branch {index} matches branches {matching}"
+            )
 
 
 @pytest.mark.parametrize("path", STREAM_CASES, ids=case_id)
@@ -86,7 +90,10 @@ def test_item_schema_rejects_events_of_no_variant(path):
         names = [b.get("properties", {}).get("event", {}).get("const") for b in schema["oneOf"]]
         if None not in names:
             assert not whole.is_valid({"event": "no-such-event", "data": "{}"}), where
-        free_text = any(n is None and "contentSchema" not in d and "const" not in d for n, d in zip(names, data_of))
+        free_text = any(
+            n is None and "contentSchema" not in d and "const" not in d
+            for n, d in zip(names, data_of, strict=False)
+        )
         if not free_text:
             # Unnamed JSON payloads refuse data that is not JSON; text constants refuse other text.
             assert not whole.is_valid({"data": "not json, and no sentinel"}), where
@@ -99,7 +106,9 @@ def test_item_schema_rejects_events_of_no_variant(path):
 
 
 def test_content_validator_checks_json_payloads():
-    schema = {"properties": {"data": {"contentMediaType": "application/json", "contentSchema": {"type": "object"}}}}
+    schema = {
+        "properties": {"data": {"contentMediaType": "application/json", "contentSchema": {"type": "object"}}}
+    }
     assert ContentValidator(schema).is_valid({"data": "{}"})
     assert not ContentValidator(schema).is_valid({"data": "[]"})
     assert not ContentValidator(schema).is_valid({"data": "not json"})
@@ -123,14 +132,16 @@ def _expectation(path) -> tuple[str, int, int]:
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
 def test_invalid_typespec_is_refused_with_a_located_diagnostic(path):
-    code, line, column = _expectation(path)
+    code, line, _column = _expectation(path)
     with pytest.raises(InputError) as raised:
         _emit(path)
     errors = [d for d in raised.value.diagnostics if d.level.value == "error"]
     assert errors and all(d.location is not None for d in errors)
     first = errors[0]
     assert first.code in EQUIVALENT_CODES.get(code, {code}), [str(d) for d in errors]
-    assert (first.location.path, first.location.line) == (str(path.relative_to(ROOT)), line), [str(d) for d in errors]
+    assert (first.location.path, first.location.line) == (str(path.relative_to(ROOT)), line), [
+        str(d) for d in errors
+    ]
 
 
 @pytest.mark.oracle

@@ -13,7 +13,7 @@ import threading
 
 import yaml
 from yaml._yaml import CParser
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, SequenceNode
 
 from ..diagnostics import Diagnostic, Level, Location
 from .source import MAX_DEPTH, MAX_EXPANSION_FACTOR, MIN_EXPANSION_BUDGET, _PositionIndex, error
@@ -51,7 +51,17 @@ class _Composer(CParser, _CoreResolver):
         _CoreResolver.__init__(self)
 
 
-def _scalar(node: ScalarNode) -> object:
+def _node_classes() -> tuple[type, type]:
+    """The node classes libyaml's composer really builds: ``yaml._yaml`` keeps the ones of its
+    first import even if ``yaml.nodes`` is imported again (as pytest's own test runner does)."""
+    sample = _Composer("[a]").get_single_node()
+    return type(sample.value[0]), type(sample)
+
+
+ScalarNode, _SequenceNode = _node_classes()
+
+
+def _scalar(node) -> object:
     tag, text = node.tag, node.value
     if tag == _STR:
         return text
@@ -176,7 +186,7 @@ class _Builder:
             self.fail("recursive-alias", "an alias refers to a node that contains it", node)
         else:
             self.active.add(key)
-            result = self._sequence(node) if cls is SequenceNode else self._mapping(node)
+            result = self._sequence(node) if cls is _SequenceNode else self._mapping(node)
             self.active.discard(key)
         self.built[key] = result
         return result

@@ -16,7 +16,9 @@ METHOD_EXTENSION = "x-sse-bridge-method"
 _STANDARD_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
-def emit_document(document: ir.Document, version: str = "3.2.0", diagnostics: DiagnosticBag | None = None) -> dict:
+def emit_document(
+    document: ir.Document, version: str = "3.2.0", diagnostics: DiagnosticBag | None = None
+) -> dict:
     return _DocumentWriter(document, version, diagnostics or DiagnosticBag()).write()
 
 
@@ -164,8 +166,11 @@ class _DocumentWriter:
         if not op.shared_route:
             return op.path, parameters
         constants = [
-            p for p in parameters
-            if p.location == "query" and not p.optional and isinstance(p.type, ir.Literal)
+            p
+            for p in parameters
+            if p.location == "query"
+            and not p.optional
+            and isinstance(p.type, ir.Literal)
             and isinstance(p.type.value, str)
         ]
         if not constants:
@@ -191,8 +196,12 @@ class _DocumentWriter:
         out: dict = {"name": parameter.name, "in": parameter.location, "required": not parameter.optional}
         if parameter.meta.doc is not None:
             out["description"] = parameter.meta.doc
-        schema = self.schemas.annotated(self.schemas.schema(parameter.type), parameter.type, parameter.facets,
-                                        ir.Metadata(examples=parameter.meta.examples))
+        schema = self.schemas.annotated(
+            self.schemas.schema(parameter.type),
+            parameter.type,
+            parameter.facets,
+            ir.Metadata(examples=parameter.meta.examples),
+        )
         if parameter.has_default:  # beside a $ref, as the official emitter writes it
             schema["default"] = self.schemas.value(parameter.default)
         out["schema"] = schema
@@ -265,6 +274,7 @@ class _DocumentWriter:
         out: dict = {"required": not header.optional}
         if header.meta.doc is not None:
             out["description"] = header.meta.doc
-        out["schema"] = self.schemas.annotated(self.schemas.schema(header.type), header.type, header.facets,
-                                               ir.NO_METADATA)
+        out["schema"] = self.schemas.annotated(
+            self.schemas.schema(header.type), header.type, header.facets, ir.NO_METADATA
+        )
         return out

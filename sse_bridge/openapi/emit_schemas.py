@@ -51,7 +51,9 @@ SCALARS: dict[str, dict] = {
     "void": {},
     "never": {"not": {}},
 }
-_INTEGERS = frozenset({"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "safeint", "integer"})
+_INTEGERS = frozenset(
+    {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "safeint", "integer"}
+)
 _INVALID_COMPONENT_CHARS = re.compile(r"[^a-zA-Z0-9.\-_]")
 
 
@@ -313,7 +315,9 @@ class SchemaWriter:
             name = self.names[declaration.qualified_name]
             if name in schemas:
                 self.diagnostics.warning(
-                    "duplicate-component", f"two declarations are both named {name!r} in OpenAPI", declaration.pos
+                    "duplicate-component",
+                    f"two declarations are both named {name!r} in OpenAPI",
+                    declaration.pos,
                 )
             schemas[name] = self.declaration(declaration)
             schemas.update(self.synthesized)
@@ -337,7 +341,11 @@ class SchemaWriter:
             return schema
         schema: dict = {"type": "object"}
         properties, required = self.properties(model.properties)
-        if model.discriminator and model.discriminator not in properties and not self._inherits(model, model.discriminator):
+        if (
+            model.discriminator
+            and model.discriminator not in properties
+            and not self._inherits(model, model.discriminator)
+        ):
             properties[model.discriminator] = {
                 "type": "string",
                 "description": f"Discriminator property for {model.name}.",
@@ -361,7 +369,9 @@ class SchemaWriter:
 
     def _inherits(self, model: ir.Model, name: str) -> bool:
         base = self.declarations.get(model.base.target) if model.base else None
-        return isinstance(base, ir.Model) and any(p.name == name for p in all_properties(base, self.declarations))
+        return isinstance(base, ir.Model) and any(
+            p.name == name for p in all_properties(base, self.declarations)
+        )
 
     def _mapping(self, model: ir.Model) -> dict:
         mapping = {}
@@ -374,7 +384,11 @@ class SchemaWriter:
 
     def union(self, union: ir.Union) -> dict:
         if union.discriminator:
-            schema: dict = {"type": "object", "oneOf": [], "discriminator": {"propertyName": union.discriminator}}
+            schema: dict = {
+                "type": "object",
+                "oneOf": [],
+                "discriminator": {"propertyName": union.discriminator},
+            }
             mapping = {}
             default = None
             for variant in union.variants:
@@ -395,7 +409,9 @@ class SchemaWriter:
         else:
             schema = self.union_schema([(v.name, v.type, v.meta) for v in union.variants], union.one_of)
             single = len(union.variants) == 1 or not ({"anyOf", "oneOf"} & set(schema))
-            literals = all(_literal_value(v.type, self.declarations) is not _NOT_LITERAL for v in union.variants)
+            literals = all(
+                _literal_value(v.type, self.declarations) is not _NOT_LITERAL for v in union.variants
+            )
             if single and not literals and union.variants:
                 # One member: kept in its anyOf/oneOf, so that the union reads back as a union
                 # (the official emitter writes the bare reference).
@@ -422,9 +438,16 @@ class SchemaWriter:
         values = list(dict.fromkeys(m.value for m in enum.members))
         kinds = []
         for value in values:
-            kind = "string" if isinstance(value, str) else (
-                "integer" if isinstance(value, int) and all(isinstance(v, int) for v in values if not isinstance(
-                    v, str)) else "number")
+            kind = (
+                "string"
+                if isinstance(value, str)
+                else (
+                    "integer"
+                    if isinstance(value, int)
+                    and all(isinstance(v, int) for v in values if not isinstance(v, str))
+                    else "number"
+                )
+            )
             if kind not in kinds:
                 kinds.append(kind)
         schema: dict = {"type": kinds[0] if len(kinds) == 1 else kinds, "enum": values} if values else {}
@@ -448,8 +471,14 @@ class SchemaWriter:
         inherited_doc = next((m.doc for m in meta_chain if m.doc), None)
         meta = scalar.meta
         if meta.doc is None and inherited_doc is not None:
-            meta = ir.Metadata(doc=inherited_doc, summary=meta.summary, deprecated=meta.deprecated,
-                               extensions=meta.extensions, examples=meta.examples, external_docs=meta.external_docs)
+            meta = ir.Metadata(
+                doc=inherited_doc,
+                summary=meta.summary,
+                deprecated=meta.deprecated,
+                extensions=meta.extensions,
+                examples=meta.examples,
+                external_docs=meta.external_docs,
+            )
         schema.update(self.meta_keywords(meta))
         return schema
 
@@ -505,7 +534,9 @@ class SchemaWriter:
         if variant.name is not None:
             required.append("event")
         if envelope is not None:
-            required.extend(p.name for p in envelope.properties if p.name in ("id", "retry") and not p.optional)
+            required.extend(
+                p.name for p in envelope.properties if p.name in ("id", "retry") and not p.optional
+            )
         if required:
             branch["required"] = required
         if variant.name is None and named:
@@ -550,7 +581,9 @@ class SchemaWriter:
         if isinstance(payload, ir.Literal) and isinstance(payload.value, str):
             data["const"] = payload.value
         else:
-            data.update(self.schema(payload) if is_textual(payload, self.declarations) else {"type": "string"})
+            data.update(
+                self.schema(payload) if is_textual(payload, self.declarations) else {"type": "string"}
+            )
         return data
 
     def _envelope(self, payload: ir.TypeExpr) -> ir.Model | None:

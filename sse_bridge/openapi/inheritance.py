@@ -182,8 +182,7 @@ def assignable(child: ir.TypeExpr, parent: ir.TypeExpr, declarations, depth: int
             seen.add(current.qualified_name)
             if current.qualified_name == parent.target:
                 return True
-            nxt = current.base if isinstance(current, ir.Model) else current.base
-            current = declarations.get(nxt.target) if isinstance(nxt, ir.Ref) else None
+            current = declarations.get(current.base.target) if isinstance(current.base, ir.Ref) else None
         return False
     if isinstance(child, ir.Ref) and isinstance(parent, ir.Intrinsic):
         declaration = declarations.get(child.target)

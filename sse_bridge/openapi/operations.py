@@ -189,7 +189,10 @@ class OperationImporter:
         component = None
         if isinstance(value, dict) and isinstance(value.get("$ref"), str):
             ref = value["$ref"]
-            if ref.startswith("#/components/parameters/") and "/" not in ref[len("#/components/parameters/") :]:
+            if (
+                ref.startswith("#/components/parameters/")
+                and "/" not in ref[len("#/components/parameters/") :]
+            ):
                 component = ref[len("#/components/parameters/") :]
         value, at = self.ctx.follow(value, at)
         if value is None:
@@ -207,7 +210,9 @@ class OperationImporter:
             return None
         if location == "header" and name.lower() == "content-type":
             self.ctx.warn(
-                "parameter-dropped", "the Content-Type header is the request body's media type; not a parameter", at
+                "parameter-dropped",
+                "the Content-Type header is the request body's media type; not a parameter",
+                at,
             )
             return None
         schema, schema_at = value.get("schema"), at / "schema"
@@ -341,7 +346,11 @@ class OperationImporter:
                 )
             schema = media.get("schema")
             kind = self.schemas.type_for(schema, media_at / "schema", hint) if schema is not None else None
-            if isinstance(kind, ir.ObjectType) and isinstance(schema, dict) and isinstance(schema.get("description"), str):
+            if (
+                isinstance(kind, ir.ObjectType)
+                and isinstance(schema, dict)
+                and isinstance(schema.get("description"), str)
+            ):
                 kind = replace(kind, meta=ir.Metadata(doc=schema["description"]))
             result.append(ir.Content(str(media_type), kind))
         return result

@@ -75,7 +75,9 @@ class RefResolver:
             if target is None:
                 return None
             value = target.value
-            if not (isinstance(value, dict) and "$ref" in value and len(value) == 1) or _is_component(target.pointer):
+            if not (isinstance(value, dict) and "$ref" in value and len(value) == 1) or _is_component(
+                target.pointer
+            ):
                 return target  # a component that is only a $ref is still a component of its own
             key = (id(target.source), target.pointer)
             if key in seen:

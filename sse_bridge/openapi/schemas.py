@@ -33,7 +33,50 @@ NUMBER_FORMATS.update(INTEGER_FORMATS)
 
 # Keywords read by this module; any other non-extension keyword is reported as dropped.
 _UNDERSTOOD = frozenset(
-    ["$ref", "type", "format", "nullable", "enum", "const", "oneOf", "anyOf", "allOf", "discriminator", "properties", "required", "additionalProperties", "unevaluatedProperties", "items", "prefixItems", "description", "title", "deprecated", "default", "example", "examples", "readOnly", "writeOnly", "minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "contentEncoding", "contentMediaType", "$schema", "$id", "$comment", "$defs", "definitions", "xml", "externalDocs"]
+    [
+        "$ref",
+        "type",
+        "format",
+        "nullable",
+        "enum",
+        "const",
+        "oneOf",
+        "anyOf",
+        "allOf",
+        "discriminator",
+        "properties",
+        "required",
+        "additionalProperties",
+        "unevaluatedProperties",
+        "items",
+        "prefixItems",
+        "description",
+        "title",
+        "deprecated",
+        "default",
+        "example",
+        "examples",
+        "readOnly",
+        "writeOnly",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minItems",
+        "maxItems",
+        "contentEncoding",
+        "contentMediaType",
+        "$schema",
+        "$id",
+        "$comment",
+        "$defs",
+        "definitions",
+        "xml",
+        "externalDocs",
+    ]
 )
 # Keywords with no TypeSpec equivalent that are silently harmless to drop (pure annotations).
 _QUIET = frozenset({"$schema", "$id", "$comment", "$defs", "definitions", "xml"})
@@ -106,10 +149,8 @@ class SchemaImporter:
         if key in self._component_names:
             return self._component_names[key]
         pointer = at.pointer
-        if (
-            (len(pointer) == 3
-            and pointer[:2] == ("components", "schemas"))
-            or (len(pointer) == 2 and pointer[0] in ("definitions", "$defs"))
+        if (len(pointer) == 3 and pointer[:2] == ("components", "schemas")) or (
+            len(pointer) == 2 and pointer[0] in ("definitions", "$defs")
         ):
             name = self.ctx.reserve(str(pointer[-1]))
             self._component_names[key] = name
@@ -180,10 +221,8 @@ class SchemaImporter:
             isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in members
         ):
             return None
-        if (
-            nullable
-            or (not all(isinstance(v, type(members[0])) for v in members)
-            and not _all_numbers(members))
+        if nullable or (
+            not all(isinstance(v, type(members[0])) for v in members) and not _all_numbers(members)
         ):
             variants = [ir.Variant(None, ir.Literal(v)) for v in members]
             if nullable:
@@ -216,7 +255,11 @@ class SchemaImporter:
             # An inline branch keeps its description on the variant; a branch that is only a
             # list of literals becomes one variant per literal (as the emitter groups them).
             branch_meta = ir.NO_METADATA
-            if isinstance(branch, dict) and "$ref" not in branch and isinstance(branch.get("description"), str):
+            if (
+                isinstance(branch, dict)
+                and "$ref" not in branch
+                and isinstance(branch.get("description"), str)
+            ):
                 branch_meta = ir.Metadata(doc=branch["description"])
             if (
                 variant_name is None
@@ -975,9 +1018,7 @@ def _facets(schema: dict, kind: ir.TypeExpr) -> ir.Facets:
         values["format"] = fmt
     if fmt == "unixtime" and base == ir.Intrinsic("utcDateTime"):
         values.pop("format", None)
-        values["encoding"] = ir.Encoding(
-            "unixTimestamp", "int64" if schema.get("type") == "integer" else "int64"
-        )
+        values["encoding"] = ir.Encoding("unixTimestamp", "int64")
     return ir.Facets(**values) if values else ir.NO_FACETS
 
 

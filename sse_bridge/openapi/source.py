@@ -93,8 +93,8 @@ def load(text: str, name: str) -> Source:
 # --- guards -----------------------------------------------------------------------------------
 
 _FLOW_BRACKET = re.compile(r"[\[\]{}]")
-_DASH_RUN = re.compile(r"(?:-[ \t]+){%d,}" % MAX_DEPTH)
-_DEEP_INDENT = re.compile(r"^[ \t]{%d,}\S" % (MAX_DEPTH * 8), re.MULTILINE)
+_DASH_RUN = re.compile(rf"(?:-[ \t]+){{{MAX_DEPTH},}}")
+_DEEP_INDENT = re.compile(rf"^[ \t]{{{MAX_DEPTH * 8},}}\S", re.MULTILINE)
 
 
 def _check_nesting(text: str, name: str) -> None:
@@ -245,7 +245,7 @@ class _JsonPositionIndex(_PositionIndex):
     def _bind(self, root: object) -> None:
         self._bound = True
         containers = _containers_in_document_order(root)
-        for container, spots in zip(containers, self._ordered):
+        for container, spots in zip(containers, self._ordered, strict=False):
             self.spots[id(container)] = spots
 
 

@@ -323,7 +323,7 @@ class StreamImporter:
     def _event_names(self, schema: object, at: At) -> list[str]:
         """Event names from ``const``, a one-value ``enum``, an enum of many, or a ``$ref`` to an
         enum schema; [] when the event type is free."""
-        target, target_at = self.ctx.follow(schema, at)
+        target, _ = self.ctx.follow(schema, at)
         if not isinstance(target, dict):
             return []
         if isinstance(target.get("const"), str):
@@ -385,10 +385,8 @@ class StreamImporter:
                 content = data["contentSchema"]
                 named = _title_hint(content) or hint
                 payload = self.schemas.payload_type(content, at / "contentSchema", named)
-                textual = (
-                    payload == ir.Intrinsic("string")
-                    or (isinstance(payload, ir.Literal)
-                    and isinstance(payload.value, str))
+                textual = payload == ir.Intrinsic("string") or (
+                    isinstance(payload, ir.Literal) and isinstance(payload.value, str)
                 )
                 return payload, (media if textual or media != "application/json" else None)
             if "const" in data and isinstance(data["const"], str):
@@ -549,12 +547,9 @@ def _is_payload_union(schema: dict) -> bool:
 
 
 def _is_textual(ctx: ImportContext, schema: dict, at: At) -> bool:
-    types = schema.get("type")
-    if types == "string" and "contentMediaType" not in schema:
+    if schema.get("type") == "string" and "contentMediaType" not in schema:
         return True
-    if "const" in schema and isinstance(schema["const"], str):
-        return True
-    return False
+    return isinstance(schema.get("const"), str)
 
 
 def _is_structured(schema: object) -> bool:

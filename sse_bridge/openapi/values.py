@@ -64,7 +64,7 @@ class ValueFitter:
         if isinstance(kind, ir.TupleOf):
             if not isinstance(value, list) or len(value) != len(kind.items):
                 return _MISS
-            items = [self.fit(t, item, depth + 1) for t, item in zip(kind.items, value)]
+            items = [self.fit(t, item, depth + 1) for t, item in zip(kind.items, value, strict=True)]
             return _MISS if any(i is _MISS for i in items) else items
         if isinstance(kind, ir.RecordOf):
             if not isinstance(value, dict):
@@ -96,7 +96,11 @@ class ValueFitter:
             return _MISS
         if isinstance(declaration, ir.Scalar):
             base = declaration.base
-            if not declaration.facets.is_empty() and isinstance(value, float) and Decimal(repr(value)) != Decimal(value):
+            if (
+                not declaration.facets.is_empty()
+                and isinstance(value, float)
+                and Decimal(repr(value)) != Decimal(value)
+            ):
                 # The compiler refuses a decimal literal that binary floating point cannot
                 # hold exactly (0.05) for a constrained scalar.
                 return _MISS

@@ -14,6 +14,7 @@ import functools
 import importlib.resources
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from ..diagnostics import DiagnosticBag, InputError, Location
 from . import syntax as s
@@ -130,19 +131,27 @@ class Checker:
                     self.program.imports.add(target)
                     self._visible.update(LIBRARIES[target])
                     continue
-                if target.startswith("@") or not target.endswith(".tsp") and "/" not in target:
-                    self.error("import-not-found", f"Couldn't resolve import \"{target}\"", statement, label)
+                if target.startswith("@") or (not target.endswith(".tsp") and "/" not in target):
+                    self.error("import-not-found", f'Couldn\'t resolve import "{target}"', statement, label)
                     continue
                 if path is None or folder is None:
-                    self.error("import-not-found", f"Couldn't resolve import \"{target}\": input from stdin "
-                               "cannot import files", statement, label)
+                    self.error(
+                        "import-not-found",
+                        f'Couldn\'t resolve import "{target}": input from stdin cannot import files',
+                        statement,
+                        label,
+                    )
                     continue
                 resolved = (path.parent / target).resolve()
                 if resolved.is_dir():
                     resolved = resolved / "main.tsp"
                 if folder not in resolved.parents and resolved.parent != folder:
-                    self.error("import-not-found", f"the import \"{target}\" leaves the input's folder; it is "
-                               "not followed", statement, label)
+                    self.error(
+                        "import-not-found",
+                        f'the import "{target}" leaves the input\'s folder; it is not followed',
+                        statement,
+                        label,
+                    )
                     continue
                 key = str(resolved)
                 if key in seen or resolved == path.resolve():
@@ -151,7 +160,9 @@ class Checker:
                 try:
                     pending.append((resolved.read_text(encoding="utf-8"), str(resolved), resolved))
                 except (OSError, UnicodeDecodeError) as exc:
-                    self.error("import-not-found", f"Couldn't read import \"{target}\": {exc}", statement, label)
+                    self.error(
+                        "import-not-found", f'Couldn\'t read import "{target}": {exc}', statement, label
+                    )
             self._bind_script(script, library=False)
 
     # --- binding -----------------------------------------------------------------------------------
@@ -178,8 +189,9 @@ class Checker:
             elif isinstance(statement, (s.ImportStatement, s.UsingStatement)):
                 continue
             elif isinstance(statement, s.DecoratorDeclaration):
-                scope.namespace.members.setdefault("@" + statement.name, Symbol("decorator", statement,
-                                                                                   scope.namespace, scope, scope.path))
+                scope.namespace.members.setdefault(
+                    "@" + statement.name, Symbol("decorator", statement, scope.namespace, scope, scope.path)
+                )
             else:
                 self._bind_declaration(statement, scope, library)
 
@@ -193,7 +205,7 @@ class Checker:
             namespace = child
         return namespace
 
-    _KINDS = {
+    _KINDS: ClassVar[dict[type, str]] = {
         s.ModelDeclaration: "model",
         s.UnionDeclaration: "union",
         s.EnumDeclaration: "enum",
@@ -266,7 +278,8 @@ class Checker:
                 candidates.append(found)
         if len(candidates) > 1:
             self.diagnostics.error(
-                "ambiguous-symbol", f'"{name}" is an ambiguous name between several used namespaces',
+                "ambiguous-symbol",
+                f'"{name}" is an ambiguous name between several used namespaces',
                 Location(scope.path, 1, 1),
             )
         if candidates:
@@ -275,7 +288,12 @@ class Checker:
         if core is None:
             return None
         found = core.members.get(key)
-        if found is None and not decorator and name in core.namespaces and self.visible(core.namespaces[name]):
+        if (
+            found is None
+            and not decorator
+            and name in core.namespaces
+            and self.visible(core.namespaces[name])
+        ):
             found = core.namespaces[name]
         return found
 
@@ -309,7 +327,9 @@ class Checker:
                 return None
             found = self.member(base, expr.name, decorator)
             if found is None and report:
-                self.error("invalid-ref", f"{_describe(base)} doesn't have member {expr.name}", expr, scope.path)
+                self.error(
+                    "invalid-ref", f"{_describe(base)} doesn't have member {expr.name}", expr, scope.path
+                )
             return found
         if isinstance(expr, s.TypeReference):
             return self.resolve_reference(expr.target, scope, report, decorator)
@@ -348,14 +368,22 @@ class Checker:
         parameters = symbol.template_parameters
         if not parameters:
             if arguments:
-                self.error("invalid-template-args", "Can't pass template arguments to non-templated type",
-                           node or symbol.node, scope.path if scope else symbol.path)
+                self.error(
+                    "invalid-template-args",
+                    "Can't pass template arguments to non-templated type",
+                    node or symbol.node,
+                    scope.path if scope else symbol.path,
+                )
             if symbol.type is not None:
                 return symbol.type
             if symbol.evaluating:
                 if symbol.kind in ("alias", "const"):
-                    self.error("circular-alias-type", f'Alias type "{symbol.node.name}" recursively references itself',
-                               symbol.node, symbol.path)
+                    self.error(
+                        "circular-alias-type",
+                        f'Alias type "{symbol.node.name}" recursively references itself',
+                        symbol.node,
+                        symbol.path,
+                    )
                     return t.ERROR
                 return symbol.type or t.ERROR
             symbol.evaluating = True
@@ -372,8 +400,12 @@ class Checker:
         if key in symbol.instances:
             return symbol.instances[key]
         if self._depth > MAX_DEPTH:
-            self.error("instantiation-too-deep", f"instantiating {symbol.node.name} nests too deeply",
-                       node or symbol.node, symbol.path)
+            self.error(
+                "instantiation-too-deep",
+                f"instantiating {symbol.node.name} nests too deeply",
+                node or symbol.node,
+                symbol.path,
+            )
             return t.ERROR
         self._depth += 1
         try:
@@ -391,8 +423,12 @@ class Checker:
         named = {a[0]: a[1] for a in arguments if a[0] is not None}
         nodes = {a[0]: a[2] for a in arguments if a[0] is not None and len(a) > 2}
         if len(positional) > len(parameters):
-            self.error("invalid-template-args", f"Too many template arguments for {symbol.node.name}",
-                       node or symbol.node, scope.path if scope else symbol.path)
+            self.error(
+                "invalid-template-args",
+                f"Too many template arguments for {symbol.node.name}",
+                node or symbol.node,
+                scope.path if scope else symbol.path,
+            )
             return None
         bindings: dict = {}
         definition_scope = symbol.scope.bind(bindings)
@@ -403,19 +439,29 @@ class Checker:
                 self._check_constraint(symbol, parameter, bindings[parameter.name], where, scope)
             elif parameter.name in named:
                 bindings[parameter.name] = named.pop(parameter.name)
-                self._check_constraint(symbol, parameter, bindings[parameter.name], nodes.get(parameter.name), scope)
+                self._check_constraint(
+                    symbol, parameter, bindings[parameter.name], nodes.get(parameter.name), scope
+                )
             elif parameter.default is not None:
                 bindings[parameter.name] = self.argument(parameter.default, definition_scope)
             else:
-                self.error("invalid-template-args", f"Template argument '{parameter.name}' is required and not "
-                           "specified.", node or symbol.node, scope.path if scope else symbol.path)
+                self.error(
+                    "invalid-template-args",
+                    f"Template argument '{parameter.name}' is required and not specified.",
+                    node or symbol.node,
+                    scope.path if scope else symbol.path,
+                )
                 return None
         for name in named:
-            self.error("invalid-template-args", f"No parameter named '{name}' exists on {symbol.node.name}",
-                       node or symbol.node, scope.path if scope else symbol.path)
+            self.error(
+                "invalid-template-args",
+                f"No parameter named '{name}' exists on {symbol.node.name}",
+                node or symbol.node,
+                scope.path if scope else symbol.path,
+            )
         return bindings
 
-    _REFLECTION = {
+    _REFLECTION: ClassVar[dict[str, type]] = {
         "Union": t.Union,
         "Model": t.Model,
         "Enum": t.Enum,
@@ -434,8 +480,11 @@ class Checker:
         constraint = parameter.constraint
         if constraint is None or node is None or not isinstance(value, t.Type):
             return
-        target = self.resolve_reference(constraint, symbol.scope, report=False) if isinstance(
-            constraint, (s.Identifier, s.MemberAccess)) else None
+        target = (
+            self.resolve_reference(constraint, symbol.scope, report=False)
+            if isinstance(constraint, (s.Identifier, s.MemberAccess))
+            else None
+        )
         if not isinstance(target, Symbol) or target.namespace.full_name != f"{CORE}.Reflection":
             return
         expected = self._REFLECTION.get(target.node.name)
@@ -444,8 +493,12 @@ class Checker:
         name = getattr(value, "name", None) or type(value).__name__
         owner = getattr(getattr(value, "namespace", None), "full_name", "")
         shown = f"{owner}.{name}" if owner else name
-        self.error("invalid-argument", f"Argument of type '{shown}' is not assignable to parameter of type "
-                   f"'{target.node.name}'", node, scope.path if scope else symbol.path)
+        self.error(
+            "invalid-argument",
+            f"Argument of type '{shown}' is not assignable to parameter of type '{target.node.name}'",
+            node,
+            scope.path if scope else symbol.path,
+        )
 
     def argument(self, expr: s.Expr, scope: Scope):
         """A template argument: a value for value syntax (``#{}``, ``#[]``, calls), else a type."""
@@ -529,7 +582,9 @@ def _argument_key(value) -> object:
     return ("value", type(value).__name__, value)
 
 
-def check(text: str, name: str, path: Path | None = None, diagnostics: DiagnosticBag | None = None) -> Program:
+def check(
+    text: str, name: str, path: Path | None = None, diagnostics: DiagnosticBag | None = None
+) -> Program:
     """Check a TypeSpec program; raise InputError if it has errors."""
     bag = diagnostics if diagnostics is not None else DiagnosticBag()
     checker = Checker(bag)

@@ -19,8 +19,14 @@ def evaluate(checker: Checker, symbol: Symbol, scope: Scope, key: tuple, binding
         union.template_args = tuple(bindings.values()) if instance else ()
         _remember(symbol, key, union)
         for variant_node in node.variants:
-            variant = t.Variant(variant_node.name, type_of(checker, variant_node.type, scope), union=union,
-                                node=variant_node, file=scope.path, doc=variant_node.doc)
+            variant = t.Variant(
+                variant_node.name,
+                type_of(checker, variant_node.type, scope),
+                union=union,
+                node=variant_node,
+                file=scope.path,
+                doc=variant_node.doc,
+            )
             checker.apply_decorators(variant, variant_node.decorators, variant_node.directives, scope)
             union.variants.append(variant)
         checker.apply_decorators(union, node.decorators, node.directives, scope)
@@ -28,15 +34,23 @@ def evaluate(checker: Checker, symbol: Symbol, scope: Scope, key: tuple, binding
     if symbol.kind == "enum":
         return _enum(checker, symbol, node, scope)
     if symbol.kind == "scalar":
-        scalar = t.Scalar(node.name, symbol.namespace, node=node, file=scope.path, doc=node.doc,
-                          std=symbol.namespace.full_name == CORE)
+        scalar = t.Scalar(
+            node.name,
+            symbol.namespace,
+            node=node,
+            file=scope.path,
+            doc=node.doc,
+            std=symbol.namespace.full_name == CORE,
+        )
         _remember(symbol, key, scalar)
         if node.extends is not None:
             base = type_of(checker, node.extends, scope)
             if isinstance(base, t.Scalar):
                 scalar.base = base
             elif base is not t.ERROR:
-                checker.error("extend-scalar", "A scalar can only extend another scalar", node.extends, scope.path)
+                checker.error(
+                    "extend-scalar", "A scalar can only extend another scalar", node.extends, scope.path
+                )
         checker.apply_decorators(scalar, node.decorators, node.directives, scope)
         return scalar
     if symbol.kind == "alias":
@@ -59,14 +73,19 @@ def _remember(symbol: Symbol, key: tuple, value) -> None:
         symbol.type = value
 
 
-def _model(checker: Checker, symbol: Symbol, node: s.ModelDeclaration, scope: Scope, key, bindings) -> t.Model:
+def _model(
+    checker: Checker, symbol: Symbol, node: s.ModelDeclaration, scope: Scope, key, bindings
+) -> t.Model:
     model = t.Model(node.name, symbol.namespace, node=node, file=scope.path, doc=node.doc)
     if symbol.template_parameters:
         model.template_args = tuple(bindings.values())
         model.template_name = node.name
     _remember(symbol, key, model)
     if symbol.namespace.full_name == CORE and node.name in ("Array", "Record") and bindings:
-        model.indexer = ("array" if node.name == "Array" else "record", _as_type(next(iter(bindings.values()))))
+        model.indexer = (
+            "array" if node.name == "Array" else "record",
+            _as_type(next(iter(bindings.values()))),
+        )
         return model
     if node.is_ is not None:
         source = type_of(checker, node.is_, scope)
@@ -86,8 +105,12 @@ def _model(checker: Checker, symbol: Symbol, node: s.ModelDeclaration, scope: Sc
         base = type_of(checker, node.extends, scope)
         if isinstance(base, t.Model):
             if _extends_itself(base, model):
-                checker.error("circular-base-type", f"Type '{node.name}' recursively references itself as a base type.",
-                              node.extends, scope.path)
+                checker.error(
+                    "circular-base-type",
+                    f"Type '{node.name}' recursively references itself as a base type.",
+                    node.extends,
+                    scope.path,
+                )
             else:
                 model.base = base
         elif base is not t.ERROR:
@@ -127,10 +150,19 @@ def fill_members(checker: Checker, model: t.Model, members, scope: Scope) -> Non
                 for prop in all_properties(source):
                     _add_property(checker, model, clone_property(prop, model), member, scope)
             elif source is not t.ERROR:
-                checker.error("spread-model", "Cannot spread properties of non-model type.", member, scope.path)
+                checker.error(
+                    "spread-model", "Cannot spread properties of non-model type.", member, scope.path
+                )
             continue
-        prop = t.Property(member.name, type_of(checker, member.type, scope), optional=member.optional, model=model,
-                          node=member, file=scope.path, doc=member.doc)
+        prop = t.Property(
+            member.name,
+            type_of(checker, member.type, scope),
+            optional=member.optional,
+            model=model,
+            node=member,
+            file=scope.path,
+            doc=member.doc,
+        )
         if member.default is not None:
             prop.default = value_of(checker, member.default, scope)
             prop.has_default = True
@@ -139,10 +171,14 @@ def fill_members(checker: Checker, model: t.Model, members, scope: Scope) -> Non
 
 
 def _add_property(checker: Checker, model: t.Model, prop: t.Property, node, scope: Scope) -> None:
-    if prop.name in model.properties and model.properties[prop.name].model is model and not isinstance(
-        node, s.ModelSpread
+    if (
+        prop.name in model.properties
+        and model.properties[prop.name].model is model
+        and not isinstance(node, s.ModelSpread)
     ):
-        checker.error("duplicate-property", f"Model already has a property named {prop.name}", node, scope.path)
+        checker.error(
+            "duplicate-property", f"Model already has a property named {prop.name}", node, scope.path
+        )
         return
     model.properties[prop.name] = prop
 
@@ -155,13 +191,20 @@ def _enum(checker: Checker, symbol: Symbol, node: s.EnumDeclaration, scope: Scop
             source = type_of(checker, member.target, scope)
             if isinstance(source, t.Enum):
                 for name, other in source.members.items():
-                    enum.members[name] = t.EnumMember(name, other.value, enum=enum, decorators=list(other.decorators),
-                                                      doc=other.doc, node=other.node)
+                    enum.members[name] = t.EnumMember(
+                        name,
+                        other.value,
+                        enum=enum,
+                        decorators=list(other.decorators),
+                        doc=other.doc,
+                        node=other.node,
+                    )
             continue
         value = value_of(checker, member.value, scope) if member.value is not None else member.name
         if member.name in enum.members:
-            checker.error("enum-member-duplicate", f"Enum already has a member named {member.name}", member,
-                          scope.path)
+            checker.error(
+                "enum-member-duplicate", f"Enum already has a member named {member.name}", member, scope.path
+            )
             continue
         item = t.EnumMember(member.name, value, enum=enum, node=member, file=scope.path, doc=member.doc)
         checker.apply_decorators(item, member.decorators, member.directives, scope)
@@ -170,8 +213,15 @@ def _enum(checker: Checker, symbol: Symbol, node: s.EnumDeclaration, scope: Scop
     return enum
 
 
-def operation(checker: Checker, node: s.OperationDeclaration, namespace, interface, scope: Scope, key=(),
-              symbol: Symbol | None = None) -> t.Operation:
+def operation(
+    checker: Checker,
+    node: s.OperationDeclaration,
+    namespace,
+    interface,
+    scope: Scope,
+    key=(),
+    symbol: Symbol | None = None,
+) -> t.Operation:
     op = t.Operation(node.name, namespace, interface=interface, node=node, file=scope.path, doc=node.doc)
     if symbol is not None:
         _remember(symbol, key, op)
@@ -185,8 +235,12 @@ def operation(checker: Checker, node: s.OperationDeclaration, namespace, interfa
             if op.doc is None:
                 op.doc = source.doc
         elif source is not t.ERROR:
-            checker.error("is-operation", "Operation can only reuse the signature of another operation.", node.is_,
-                          scope.path)
+            checker.error(
+                "is-operation",
+                "Operation can only reuse the signature of another operation.",
+                node.is_,
+                scope.path,
+            )
     if node.signature is not None:
         parameters = t.Model(None, None, node=node.signature, file=scope.path)
         fill_members(checker, parameters, node.signature.parameters, scope)
@@ -208,24 +262,44 @@ def _copy_model(model: t.Model | None, owner) -> t.Model:
     return copy
 
 
-def _interface(checker: Checker, symbol: Symbol, node: s.InterfaceDeclaration, scope: Scope, key) -> t.Interface:
+def _interface(
+    checker: Checker, symbol: Symbol, node: s.InterfaceDeclaration, scope: Scope, key
+) -> t.Interface:
     interface = t.Interface(node.name, symbol.namespace, node=node, file=scope.path, doc=node.doc)
     _remember(symbol, key, interface)
     for parent_expr in node.extends:
         parent = type_of(checker, parent_expr, scope)
         if isinstance(parent, t.Interface):
             for name, op in parent.operations.items():
-                copy = t.Operation(name, symbol.namespace, interface=interface, parameters=op.parameters,
-                                   return_type=op.return_type, source=op, decorators=list(op.decorators), doc=op.doc,
-                                   node=op.node, deprecated=op.deprecated)
+                copy = t.Operation(
+                    name,
+                    symbol.namespace,
+                    interface=interface,
+                    parameters=op.parameters,
+                    return_type=op.return_type,
+                    source=op,
+                    decorators=list(op.decorators),
+                    doc=op.doc,
+                    node=op.node,
+                    deprecated=op.deprecated,
+                )
                 interface.operations[name] = copy
         elif parent is not t.ERROR:
-            checker.error("extends-interface", "Interfaces can only extend other interfaces", parent_expr, scope.path)
+            checker.error(
+                "extends-interface", "Interfaces can only extend other interfaces", parent_expr, scope.path
+            )
     for op_node in node.operations:
-        if op_node.name in interface.operations and interface.operations[op_node.name].interface is interface and \
-                interface.operations[op_node.name].source is None:
-            checker.error("interface-duplicate", f"Interface already has a member named {op_node.name}", op_node,
-                          scope.path)
+        if (
+            op_node.name in interface.operations
+            and interface.operations[op_node.name].interface is interface
+            and interface.operations[op_node.name].source is None
+        ):
+            checker.error(
+                "interface-duplicate",
+                f"Interface already has a member named {op_node.name}",
+                op_node,
+                scope.path,
+            )
             continue
         if op_node.template_parameters:
             continue  # a templated operation inside an interface is only a template

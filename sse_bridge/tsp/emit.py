@@ -360,8 +360,8 @@ class _Writer:
             return f"{self.reference(kind.enum)}.{identifier(kind.member, member=True)}"
         if isinstance(kind, ir.ArrayOf):
             item = self.type(kind.item, indent)
-            if isinstance(kind.item, ir.UnionOf) or isinstance(kind.item, ir.ObjectType):
-                item = f"({item})" if isinstance(kind.item, ir.UnionOf) else item
+            if isinstance(kind.item, ir.UnionOf):
+                item = f"({item})"
             return f"{item}[]"
         if isinstance(kind, ir.RecordOf):
             return f"Record<{self.type(kind.value, indent)}>"

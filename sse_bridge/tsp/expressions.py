@@ -33,7 +33,9 @@ def type_of(checker: Checker, expr: s.Expr, scope: Scope) -> t.Type:
     if isinstance(expr, s.UnionExpression):
         union = t.Union(None, None, node=expr, file=scope.path)
         for option in expr.options:
-            union.variants.append(t.Variant(None, type_of(checker, option, scope), union=union, node=option, file=scope.path))
+            union.variants.append(
+                t.Variant(None, type_of(checker, option, scope), union=union, node=option, file=scope.path)
+            )
         return union
     if isinstance(expr, s.IntersectionExpression):
         model = t.Model(None, None, node=expr, file=scope.path)
@@ -43,8 +45,12 @@ def type_of(checker: Checker, expr: s.Expr, scope: Scope) -> t.Type:
                 for prop in all_properties(part):
                     model.properties[prop.name] = clone_property(prop, model)
             elif part is not t.ERROR:
-                checker.error("intersect-non-model", "Cannot intersect non-model types (including union types).",
-                              option, scope.path)
+                checker.error(
+                    "intersect-non-model",
+                    "Cannot intersect non-model types (including union types).",
+                    option,
+                    scope.path,
+                )
         return model
     if isinstance(expr, s.ArrayExpression):
         return array_of(checker, type_of(checker, expr.element, scope), expr)
@@ -107,8 +113,8 @@ def _value_as_type(value, node) -> t.Type:
     if isinstance(value, t.EnumValue):
         return value.member
     if isinstance(value, (str, int, float, bool)):
-        return t.Literal(value, node=node, file=scope.path)
-    return t.Intrinsic("unknown", node=node, file=scope.path)
+        return t.Literal(value, node=node)
+    return t.Intrinsic("unknown", node=node)
 
 
 def value_of(checker: Checker, expr: s.Expr, scope: Scope):
@@ -127,8 +133,9 @@ def value_of(checker: Checker, expr: s.Expr, scope: Scope):
                 if isinstance(spread, dict):
                     result.update(spread)
                 else:
-                    checker.error("spread-object", "Cannot spread properties of non-object type.", entry,
-                                  scope.path)
+                    checker.error(
+                        "spread-object", "Cannot spread properties of non-object type.", entry, scope.path
+                    )
             else:
                 result[entry.name] = value_of(checker, entry.value, scope)
         return result
@@ -137,7 +144,9 @@ def value_of(checker: Checker, expr: s.Expr, scope: Scope):
     if isinstance(expr, s.CallExpression):
         return _call(checker, expr, scope)
     if isinstance(expr, (s.Identifier, s.MemberAccess, s.TypeReference)):
-        found = checker.resolve_reference(expr if not isinstance(expr, s.TypeReference) else expr.target, scope)
+        found = checker.resolve_reference(
+            expr if not isinstance(expr, s.TypeReference) else expr.target, scope
+        )
         if isinstance(found, Symbol):
             if found.kind == "const":
                 return checker.symbol_type(found)
@@ -166,8 +175,18 @@ def _type_as_value(kind):
 
 def argument_of(checker: Checker, expr: s.Expr, scope: Scope):
     """A decorator argument: values stay values; names of types give types."""
-    if isinstance(expr, (s.ObjectLiteral, s.ArrayLiteral, s.CallExpression, s.StringLiteral, s.NumericLiteral,
-                         s.BooleanLiteral, s.StringTemplate)):
+    if isinstance(
+        expr,
+        (
+            s.ObjectLiteral,
+            s.ArrayLiteral,
+            s.CallExpression,
+            s.StringLiteral,
+            s.NumericLiteral,
+            s.BooleanLiteral,
+            s.StringTemplate,
+        ),
+    ):
         return value_of(checker, expr, scope)
     if isinstance(expr, s.Keyword) and expr.name == "null":
         return None

@@ -39,12 +39,16 @@ class HttpLowering:
         interfaces = []
         for member in namespace.members.values():
             kind = getattr(member, "type", None)
-            if getattr(member, "kind", None) == "op" and not member.template_parameters and isinstance(
-                kind, t.Operation
+            if (
+                getattr(member, "kind", None) == "op"
+                and not member.template_parameters
+                and isinstance(kind, t.Operation)
             ):
                 result.append(self.operation(kind, namespace, None))
-            elif getattr(member, "kind", None) == "interface" and not member.template_parameters and isinstance(
-                kind, t.Interface
+            elif (
+                getattr(member, "kind", None) == "interface"
+                and not member.template_parameters
+                and isinstance(kind, t.Interface)
             ):
                 interfaces.append(kind)
         for child in namespace.namespaces.values():
@@ -54,28 +58,42 @@ class HttpLowering:
             for op in interface.operations.values():
                 result.append(self.operation(op, namespace, interface))
 
-    def operation(self, op: t.Operation, namespace: t.Namespace, interface: t.Interface | None) -> ir.Operation:
+    def operation(
+        self, op: t.Operation, namespace: t.Namespace, interface: t.Interface | None
+    ) -> ir.Operation:
         lowering = self.lowering
         route = self.route(op, namespace, interface)
         parameters, body = self.parameters(op)
         for name in _template_names(route):
             if not any(p.location == "path" and p.name == name for p in parameters):
                 self.diagnostics.error(
-                    "@typespec/http/missing-uri-param", f"Route reference parameter '{name}' but wasn't found in "
-                    "operation parameters", lowering.pos(op),
+                    "@typespec/http/missing-uri-param",
+                    f"Route reference parameter '{name}' but wasn't found in operation parameters",
+                    lowering.pos(op),
                 )
         for parameter in parameters:
             if parameter.location == "path" and parameter.name not in _template_names(route):
                 route = route.rstrip("/") + "/{" + parameter.name + "}"
         meta = lowering.meta(op)
-        method = next((d.name[len(HTTP) :] for d in reversed(op.decorators) if d.name[len(HTTP) :] in VERBS
-                       and d.name.startswith(HTTP)), None)
+        method = next(
+            (
+                d.name[len(HTTP) :]
+                for d in reversed(op.decorators)
+                if d.name[len(HTTP) :] in VERBS and d.name.startswith(HTTP)
+            ),
+            None,
+        )
         custom = next((e.value for e in meta.extensions if e.name == METHOD_EXTENSION), None)
         if isinstance(custom, str):
             method = custom.lower()
-            meta = ir.Metadata(doc=meta.doc, summary=meta.summary, deprecated=meta.deprecated,
-                               extensions=tuple(e for e in meta.extensions if e.name != METHOD_EXTENSION),
-                               examples=meta.examples, external_docs=meta.external_docs)
+            meta = ir.Metadata(
+                doc=meta.doc,
+                summary=meta.summary,
+                deprecated=meta.deprecated,
+                extensions=tuple(e for e in meta.extensions if e.name != METHOD_EXTENSION),
+                examples=meta.examples,
+                external_docs=meta.external_docs,
+            )
         if method is None:
             method = "post" if body is not None else "get"
         if meta.deprecated is None:
@@ -173,8 +191,11 @@ class HttpLowering:
                 continue
             else:
                 body_props.append(prop)
-        if explicit_body is not None and explicit_body.has(HTTP + "bodyRoot") and isinstance(explicit_body.type,
-                                                                                              t.Model):
+        if (
+            explicit_body is not None
+            and explicit_body.has(HTTP + "bodyRoot")
+            and isinstance(explicit_body.type, t.Model)
+        ):
             inner = explicit_body.type
             for prop in all_properties(inner):
                 location = _location(prop)
@@ -185,16 +206,20 @@ class HttpLowering:
         if explicit_body is None and not body_props:
             return parameters, None
         holder = op.parameters
-        if explicit_body is not None and explicit_body.has(HTTP + "bodyRoot") and isinstance(explicit_body.type,
-                                                                                             t.Model):
+        if (
+            explicit_body is not None
+            and explicit_body.has(HTTP + "bodyRoot")
+            and isinstance(explicit_body.type, t.Model)
+        ):
             holder = explicit_body.type  # ``@bodyRoot body: SSEStream<E>``
         stream = stream_of(holder) if holder is not op.parameters else _stream_body(holder)
         if stream is not None:
             contents = (ir.Content(stream_content(holder), stream_type(lowering, holder, stream)),)
             doc = lowering.meta(explicit_body).doc if explicit_body is not None else None
             optional = explicit_body.optional if explicit_body is not None else False
-            return parameters, ir.RequestBody(contents, optional=optional, meta=ir.Metadata(doc=doc),
-                                              pos=lowering.pos(op))
+            return parameters, ir.RequestBody(
+                contents, optional=optional, meta=ir.Metadata(doc=doc), pos=lowering.pos(op)
+            )
         if explicit_body is not None:
             kind = lowering.type(explicit_body.type)
             if explicit_body.has(HTTP + "bodyRoot") and isinstance(explicit_body.type, t.Model):
@@ -216,12 +241,16 @@ class HttpLowering:
     def implicit_body(self, props: list[t.Property]) -> ir.TypeExpr:
         """Unannotated parameters: the model they were all spread from, when they are exactly
         its properties (``op f(...Pet)`` → ``Pet``), else an object of them."""
-        sources = {id(p.source.model): p.source.model for p in props if p.source is not None and p.source.model}
+        sources = {
+            id(p.source.model): p.source.model for p in props if p.source is not None and p.source.model
+        }
         if len(sources) == 1 and all(p.source is not None for p in props):
             model = next(iter(sources.values()))
-            if model.name and not model.template_args and {p.name for p in props} == {
-                p.name for p in all_properties(model) if not is_metadata(p)
-            }:
+            if (
+                model.name
+                and not model.template_args
+                and {p.name for p in props} == {p.name for p in all_properties(model) if not is_metadata(p)}
+            ):
                 return self.lowering.type(model)
         return ir.ObjectType(tuple(self.lowering.property(p) for p in props))
 
@@ -253,7 +282,12 @@ class HttpLowering:
         facets = lowering.facets(prop)
         component = None
         source = prop.source.model if prop.source is not None else None
-        if isinstance(source, t.Model) and source.name and not source.template_args and source is not prop.model:
+        if (
+            isinstance(source, t.Model)
+            and source.name
+            and not source.template_args
+            and source is not prop.model
+        ):
             # A parameter spread from a named model is shared: ``components/parameters``,
             # keyed ``Model.property`` (just ``Model`` when it has one property).
             key = lowering.declared_name(source)
@@ -270,8 +304,9 @@ class HttpLowering:
             explode=explode,
             style=style,
             facets=facets,
-            meta=ir.Metadata(doc=meta.doc, deprecated=meta.deprecated, extensions=meta.extensions,
-                             examples=meta.examples),
+            meta=ir.Metadata(
+                doc=meta.doc, deprecated=meta.deprecated, extensions=meta.extensions, examples=meta.examples
+            ),
             component=component,
             pos=lowering.pos(prop),
         )
@@ -291,17 +326,27 @@ class HttpLowering:
                 if slot is None:
                     grouped[status] = entry
                     continue
-                slot["headers"].extend(h for h in entry["headers"] if h.name not in {x.name for x in slot["headers"]})
+                slot["headers"].extend(
+                    h for h in entry["headers"] if h.name not in {x.name for x in slot["headers"]}
+                )
                 for content in entry["contents"]:
                     existing = next((c for c in slot["contents"] if c.media_type == content.media_type), None)
                     if existing is None:
                         slot["contents"].append(content)
                     elif existing.type != content.type and not isinstance(content.type, ir.StreamOf):
                         merged = ir.UnionOf((existing.type, content.type))
-                        slot["contents"][slot["contents"].index(existing)] = ir.Content(content.media_type, merged)
+                        slot["contents"][slot["contents"].index(existing)] = ir.Content(
+                            content.media_type, merged
+                        )
         return [
-            ir.Response(status, entry["description"], tuple(entry["headers"]), tuple(entry["contents"]),
-                        is_error=entry["error"], pos=entry["pos"])
+            ir.Response(
+                status,
+                entry["description"],
+                tuple(entry["headers"]),
+                tuple(entry["contents"]),
+                is_error=entry["error"],
+                pos=entry["pos"],
+            )
             for status, entry in grouped.items()
         ]
 
@@ -309,11 +354,17 @@ class HttpLowering:
         lowering = self.lowering
         if isinstance(kind, t.Intrinsic) and kind.name == "void":
             return [(204, _entry(union_doc, [], [], False, lowering.pos(op)))]
-        if not isinstance(kind, t.Model) or kind.is_array or (kind.template_name == "Record" and not kind.properties):
+        if (
+            not isinstance(kind, t.Model)
+            or kind.is_array
+            or (kind.template_name == "Record" and not kind.properties)
+        ):
             body = lowering.type(kind)
             media = conventions.default_content_types(body, lowering_declarations(lowering))
             contents = [ir.Content(m, body) for m in media]
-            return [(200, _entry(union_doc or _returns_doc(op, False), [], contents, False, lowering.pos(op)))]
+            return [
+                (200, _entry(union_doc or _returns_doc(op, False), [], contents, False, lowering.pos(op)))
+            ]
         props = all_properties(kind)
         status_prop = next((p for p in props if p.has(HTTP + "statusCode")), None)
         is_error = kind.has("TypeSpec.error")
@@ -329,8 +380,15 @@ class HttpLowering:
                     content_types = _literal_strings(prop.type)
                     continue
                 meta = lowering.meta(prop)
-                headers.append(ir.Header(name, lowering.type(prop.type), prop.optional, lowering.facets(prop),
-                                         ir.Metadata(doc=meta.doc)))
+                headers.append(
+                    ir.Header(
+                        name,
+                        lowering.type(prop.type),
+                        prop.optional,
+                        lowering.facets(prop),
+                        ir.Metadata(doc=meta.doc),
+                    )
+                )
         body_prop = next((p for p in props if p.has(HTTP + "body") or p.has(HTTP + "bodyRoot")), None)
         stream = stream_of(kind)
         contents: list[ir.Content] = []
@@ -342,11 +400,16 @@ class HttpLowering:
                 body = lowering.type(body_type)
                 if body_prop.has(HTTP + "bodyRoot") and isinstance(body_type, t.Model):
                     body = self.body_of(body_type)
-                media = content_types or conventions.default_content_types(body, lowering_declarations(lowering))
+                media = content_types or conventions.default_content_types(
+                    body, lowering_declarations(lowering)
+                )
                 contents = [ir.Content(m, body) for m in media]
         else:
-            rest = [p for p in props if not is_metadata(p) and not p.has(HTTP + "statusCode")
-                    and not p.has(HTTP + "bodyIgnore")]
+            rest = [
+                p
+                for p in props
+                if not is_metadata(p) and not p.has(HTTP + "statusCode") and not p.has(HTTP + "bodyIgnore")
+            ]
             if rest:
                 if (kind.name and not kind.template_args) or len(rest) == len(props):
                     body = lowering.type(kind)  # the model itself (metadata stripped)
@@ -368,12 +431,20 @@ class HttpLowering:
                 statuses = [200]
             else:
                 statuses = [200] if props else [204]
-        return [(status, _entry(description, list(headers), list(contents), is_error, lowering.pos(kind)))
-                for status in statuses]
+        return [
+            (status, _entry(description, list(headers), list(contents), is_error, lowering.pos(kind)))
+            for status in statuses
+        ]
 
 
 def _entry(description, headers, contents, is_error, pos) -> dict:
-    return {"description": description, "headers": headers, "contents": contents, "error": is_error, "pos": pos}
+    return {
+        "description": description,
+        "headers": headers,
+        "contents": contents,
+        "error": is_error,
+        "pos": pos,
+    }
 
 
 def lowering_declarations(lowering: Lowering) -> dict:
@@ -429,7 +500,8 @@ def _statuses(prop: t.Property, lowering: Lowering) -> list[int | str]:
         return [f"{low // 100}XX"]
     if low is not None or high is not None:
         lowering.diagnostics.error(
-            "unsupported-status-code-range", "Status code range must be a full hundred range such as 400 to 499",
+            "unsupported-status-code-range",
+            "Status code range must be a full hundred range such as 400 to 499",
             lowering.pos(prop),
         )
     return ["default"]
@@ -455,7 +527,11 @@ def _literal_strings(kind: t.Type) -> list[str]:
     if isinstance(kind, t.Literal) and isinstance(kind.value, str):
         return [kind.value]
     if isinstance(kind, t.Union):
-        return [v.type.value for v in kind.variants if isinstance(v.type, t.Literal) and isinstance(v.type.value, str)]
+        return [
+            v.type.value
+            for v in kind.variants
+            if isinstance(v.type, t.Literal) and isinstance(v.type.value, str)
+        ]
     return []
 
 
@@ -476,9 +552,14 @@ def _inherit_deprecation(meta: ir.Metadata, op, interface, namespace) -> ir.Meta
         current = scope
         while current is not None:
             if current.deprecated is not None:
-                return ir.Metadata(doc=meta.doc, summary=meta.summary, deprecated=current.deprecated,
-                                   extensions=meta.extensions, examples=meta.examples,
-                                   external_docs=meta.external_docs)
+                return ir.Metadata(
+                    doc=meta.doc,
+                    summary=meta.summary,
+                    deprecated=current.deprecated,
+                    extensions=meta.extensions,
+                    examples=meta.examples,
+                    external_docs=meta.external_docs,
+                )
             current = getattr(current, "parent", None)
     return meta
 
@@ -501,8 +582,12 @@ def service(lowering: Lowering, namespace: t.Namespace) -> ir.Service:
         if len(applied.args) >= 1 and isinstance(applied.args[0], str):
             data = applied.args[1] if len(applied.args) > 1 and isinstance(applied.args[1], dict) else {}
             docs = data.get("externalDocs")
-            external = (docs["url"], docs.get("description")) if isinstance(docs, dict) and "url" in docs else None
-            extensions = tuple(ir.Extension(k, lowering.json(v)) for k, v in data.items() if k.startswith("x-"))
+            external = (
+                (docs["url"], docs.get("description")) if isinstance(docs, dict) and "url" in docs else None
+            )
+            extensions = tuple(
+                ir.Extension(k, lowering.json(v)) for k, v in data.items() if k.startswith("x-")
+            )
             tags.append(ir.Tag(applied.args[0], data.get("description"), external, extensions))
     schemes: dict[str, ir.SecurityScheme] = {}
     security: tuple = ()
@@ -556,7 +641,9 @@ def _server(lowering: Lowering, args: list) -> ir.Server:
     return ir.Server(url, description, tuple(variables))
 
 
-def auth_requirements(lowering: Lowering, value, registry: dict | None = None) -> tuple[ir.SecurityRequirement, ...]:
+def auth_requirements(
+    lowering: Lowering, value, registry: dict | None = None
+) -> tuple[ir.SecurityRequirement, ...]:
     """``@useAuth(A | B)`` → one requirement per option; ``[A, B]`` → one requirement of both."""
     options = value.variants if isinstance(value, t.Union) else [value]
     requirements = []

@@ -25,8 +25,34 @@ METADATA = frozenset(
     }
 )
 STD_SCALARS = frozenset(
-    """bytes numeric integer float int64 int32 int16 int8 uint64 uint32 uint16 uint8 safeint float64 float32
-    decimal decimal128 plainDate plainTime utcDateTime offsetDateTime duration boolean string url unixTimestamp32""".split()
+    [
+        "bytes",
+        "numeric",
+        "integer",
+        "float",
+        "int64",
+        "int32",
+        "int16",
+        "int8",
+        "uint64",
+        "uint32",
+        "uint16",
+        "uint8",
+        "safeint",
+        "float64",
+        "float32",
+        "decimal",
+        "decimal128",
+        "plainDate",
+        "plainTime",
+        "utcDateTime",
+        "offsetDateTime",
+        "duration",
+        "boolean",
+        "string",
+        "url",
+        "unixTimestamp32",
+    ]
 )
 
 
@@ -97,7 +123,8 @@ class Lowering:
             return self.union(kind, name, ns, pos)
         if isinstance(kind, t.Enum):
             members = tuple(
-                ir.EnumMember(m.name, m.value, meta=self.meta(m), pos=self.pos(m)) for m in kind.members.values()
+                ir.EnumMember(m.name, m.value, meta=self.meta(m), pos=self.pos(m))
+                for m in kind.members.values()
             )
             return ir.Enum(name, ns, members=members, meta=self.meta(kind), pos=pos)
         base = self.type(kind.base) if kind.base is not None else ir.Intrinsic("unknown")
@@ -318,7 +345,9 @@ class Lowering:
             return ir.Intrinsic("unknown")
         self._inline_stack.add(key)
         try:
-            properties = tuple(self.property(p) for p in _all(model) if not is_metadata(p) and not _is_never(p.type))
+            properties = tuple(
+                self.property(p) for p in _all(model) if not is_metadata(p) and not _is_never(p.type)
+            )
             additional = self.type(model.indexer[1]) if model.is_record else None
             meta = self.meta(model) if model.template_args else ir.NO_METADATA
             return ir.ObjectType(properties, additional, meta)
@@ -370,12 +399,17 @@ class Lowering:
             location = model.properties.get("in")
             key = model.properties.get("name")
             where = location.type.name if location and isinstance(location.type, t.EnumMember) else "header"
-            definition = {"type": "apiKey", "in": where,
-                          "name": key.type.value if key and isinstance(key.type, t.Literal) else ""}
+            definition = {
+                "type": "apiKey",
+                "in": where,
+                "name": key.type.value if key and isinstance(key.type, t.Literal) else "",
+            }
         elif kind == "openIdConnect":
             url = model.properties.get("openIdConnectUrl")
-            definition = {"type": "openIdConnect",
-                          "openIdConnectUrl": url.type.value if url and isinstance(url.type, t.Literal) else ""}
+            definition = {
+                "type": "openIdConnect",
+                "openIdConnectUrl": url.type.value if url and isinstance(url.type, t.Literal) else "",
+            }
         elif kind == "oauth2":
             definition = {"type": "oauth2", "flows": _oauth2_flows(model)}
         if definition is None or name is None:
@@ -418,7 +452,13 @@ def stream_content_type(model: t.Model) -> str:
 
 def stream_type(lowering: Lowering, model: t.Model, item: t.Type) -> ir.StreamOf:
     content_type = stream_content_type(model)
-    protocol = "sse" if content_type == "text/event-stream" else "jsonl" if content_type == "application/jsonl" else "http"
+    protocol = (
+        "sse"
+        if content_type == "text/event-stream"
+        else "jsonl"
+        if content_type == "application/jsonl"
+        else "http"
+    )
     return ir.StreamOf(protocol, lowering.type(item), content_type)
 
 
@@ -479,8 +519,11 @@ def _oauth2_flows(model: t.Model) -> dict:
             if value is not None and isinstance(value.type, t.Literal):
                 entry[key] = value.type.value
         scopes = flow.properties.get("scopes")
-        names = [i.value for i in scopes.type.items if isinstance(i, t.Literal)] if scopes is not None and isinstance(
-            scopes.type, t.Tuple) else []
+        names = (
+            [i.value for i in scopes.type.items if isinstance(i, t.Literal)]
+            if scopes is not None and isinstance(scopes.type, t.Tuple)
+            else []
+        )
         entry["scopes"] = {name: "" for name in names}
         flows[flow_name] = entry
     return flows

@@ -64,15 +64,18 @@ def validate(program: Program, lowering: Lowering, diagnostics: DiagnosticBag) -
             continue
         seen.add(id(kind))
         _check_targets(kind, lowering, diagnostics)
-        if isinstance(kind, t.Variant) and kind.has(SSE + "terminalEvent"):
-            if kind.union is None or not kind.union.has(EVENTS + "events"):
-                decorator = kind.decorated(SSE + "terminalEvent")[0]
-                diagnostics.error(
-                    "@typespec/sse/terminal-event-not-in-events",
-                    "A field marked as '@terminalEvent' must be a member of a type decorated with "
-                    "'@TypeSpec.Events.events'.",
-                    _at(lowering, decorator.node, kind) or lowering.pos(kind),
-                )
+        if (
+            isinstance(kind, t.Variant)
+            and kind.has(SSE + "terminalEvent")
+            and (kind.union is None or not kind.union.has(EVENTS + "events"))
+        ):
+            decorator = kind.decorated(SSE + "terminalEvent")[0]
+            diagnostics.error(
+                "@typespec/sse/terminal-event-not-in-events",
+                "A field marked as '@terminalEvent' must be a member of a type decorated with "
+                "'@TypeSpec.Events.events'.",
+                _at(lowering, decorator.node, kind) or lowering.pos(kind),
+            )
         if isinstance(kind, t.Union) and kind.has(EVENTS + "events"):
             for variant in kind.variants:
                 _check_event(variant, lowering, diagnostics)
