@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,17 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def _corpus() -> Path:
+    """``$SSE_BRIDGE_CORPUS``, else the shared corpus beside the repo, else the copy in it."""
+    for candidate in (os.environ.get("SSE_BRIDGE_CORPUS"), ROOT.parent / "shared" / "corpus"):
+        if candidate and (Path(candidate) / "openapi").is_dir():
+            return Path(candidate)
+    return FIXTURES / "corpus"
+
+
+CORPUS = _corpus()
 
 
 class TypeSpecSnapshot(SingleFileSnapshotExtension):
