@@ -29,6 +29,23 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
 
+class LazyLocation(Location):
+    """A location found only when something reads it: converters attach one to every IR
+    node, but only the few that end up in a diagnostic are ever looked up."""
+
+    def __init__(self, resolve) -> None:  # resolve() -> (path, line, column)
+        object.__setattr__(self, "_resolve", resolve)
+
+    def __getattr__(self, name: str):
+        if name in ("path", "line", "column"):
+            path, line, column = self._resolve()
+            object.__setattr__(self, "path", path)
+            object.__setattr__(self, "line", line)
+            object.__setattr__(self, "column", column)
+            return getattr(self, name)
+        raise AttributeError(name)
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     code: str

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 
 import yaml
 from yaml._yaml import CParser
@@ -26,23 +25,40 @@ _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
+_NUMBER_START = frozenset("-+0123456789.")
+_INT_PATTERN = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_PATTERN = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+_WORDS = {
+    **dict.fromkeys(("true", "True", "TRUE", "false", "False", "FALSE"), _BOOL),
+    **dict.fromkeys(("~", "null", "Null", "NULL", ""), _NULL),
+    "<<": _MERGE,
+}
+_COLLECTION_TAGS = {"sequence": "tag:yaml.org,2002:seq", "mapping": "tag:yaml.org,2002:map"}
+
+
 class _CoreResolver(yaml.resolver.BaseResolver):
     """YAML 1.2 core schema: ``true``/``false``, ``null``/``~``, decimal/octal/hex integers,
-    floats with ``.inf``/``.nan``; everything else (dates, ``yes``, ``on``) stays a string."""
+    floats with ``.inf``/``.nan``; everything else (dates, ``yes``, ``on``) stays a string.
 
+    ``resolve`` runs once per node from inside libyaml's composer, so it is a few dictionary
+    lookups rather than PyYAML's regular-expression table."""
 
-for _tag, _pattern, _first in (
-    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    (
-        _FLOAT,
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        "-+0123456789.",
-    ),
-    (_MERGE, r"^<<$", "<"),
-):
-    _CoreResolver.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+    def resolve(self, kind, value, implicit):
+        if kind.id != "scalar":
+            return _COLLECTION_TAGS[kind.id]
+        if not implicit[0]:
+            return _STR
+        word = _WORDS.get(value)
+        if word is not None:
+            return word
+        if value[0] in _NUMBER_START:
+            if _INT_PATTERN.fullmatch(value):
+                return _INT
+            if _FLOAT_PATTERN.fullmatch(value):
+                return _FLOAT
+        return _STR
 
 
 class _Composer(CParser, _CoreResolver):
@@ -97,30 +113,13 @@ def load_yaml(text: str, name: str) -> tuple[object, _PositionIndex, list[Diagno
     return _Builder(name).build(root)
 
 
-_STACK_SIZE = 256 * 1024 * 1024
-
-
 def _compose(text: str, name: str):
-    """Compose in a thread with a large stack: libyaml's composer recurses in C per level."""
-    outcome: list = []
-
-    def run() -> None:
-        try:
-            outcome.append(_Composer(text).get_single_node())
-        except yaml.MarkedYAMLError as exc:
-            outcome.append(exc)
-        except yaml.YAMLError as exc:  # reader errors (e.g. control characters)
-            outcome.append(exc)
-
-    previous = threading.stack_size()
-    threading.stack_size(_STACK_SIZE)
+    """libyaml's composer recurses in C once per nesting level; ``source`` has already refused
+    inputs nesting deeper than it allows, so the depth here is bounded."""
     try:
-        thread = threading.Thread(target=run, name="sse-bridge-yaml")
-        thread.start()
-    finally:
-        threading.stack_size(previous)
-    thread.join()
-    result = outcome[0]
+        result = _Composer(text).get_single_node()
+    except yaml.YAMLError as exc:
+        result = exc
     if isinstance(result, yaml.MarkedYAMLError):
         mark = result.problem_mark or result.context_mark
         message = result.problem or str(result)

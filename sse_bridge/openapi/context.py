@@ -23,7 +23,7 @@ class At:
 
     @property
     def location(self) -> Location:
-        return self.source.locate(self.pointer)
+        return self.source.lazy_location(self.pointer)
 
 
 class ImportContext:

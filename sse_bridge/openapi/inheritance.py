@@ -120,14 +120,15 @@ def _settle_discriminators(
 
 
 def _settle_indexers(document: ir.Document, declarations: dict, diagnostics: DiagnosticBag) -> None:
-    """``...Record<T>`` (``additionalProperties: T``) constrains every property of the model and
-    of the models extending it, in TypeSpec, but only the undeclared ones in JSON Schema. Where
-    a property does not fit, the record opens up: ``unknown`` (or, for ``false``, no record)."""
+    """``...Record<T>`` (``additionalProperties: T``) of a base constrains the properties the
+    models extending it declare, in TypeSpec (``incompatible-indexer``); in JSON Schema it only
+    constrains undeclared ones. Where a derived property does not fit, the base's record opens
+    up: ``unknown``, or, for ``false``, no record."""
     for declaration in document.declarations:
         model = declarations[declaration.qualified_name]
-        if not isinstance(model, ir.Model):
+        if not isinstance(model, ir.Model) or model.base is None:
             continue
-        owner, seen = model, set()
+        owner, seen = declarations.get(model.base.target), {model.qualified_name}
         while isinstance(owner, ir.Model) and owner.additional is None and owner.base is not None:
             if owner.qualified_name in seen:
                 break
@@ -136,21 +137,15 @@ def _settle_indexers(document: ir.Document, declarations: dict, diagnostics: Dia
         if not isinstance(owner, ir.Model) or owner.additional is None:
             continue
         indexer = owner.additional
-        misfits = [
-            p.name
-            for p in all_properties(model, declarations)
-            if not assignable(p.type, indexer, declarations)
-        ]
+        misfits = [p.name for p in model.properties if not assignable(p.type, indexer, declarations)]
         if not misfits:
             continue
         closed = indexer == ir.Intrinsic("never")
+        listed = ", ".join(misfits[:3]) + (" ..." if len(misfits) > 3 else "")
         diagnostics.warning(
             "additional-properties-widened",
-            f"{owner.name!r} "
-            + ("forbids additional properties" if closed else "types additional properties")
-            + f", which TypeSpec applies to declared ones too ({', '.join(misfits[:3])}"
-            + (" ..." if len(misfits) > 3 else "")
-            + "); "
+            f"{owner.name!r} {'forbids' if closed else 'types'} additional properties, which TypeSpec applies to "
+            f"the properties {model.name!r} adds ({listed}); "
             + ("the restriction is dropped" if closed else "they are typed unknown"),
             owner.pos,
         )

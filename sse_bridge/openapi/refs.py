@@ -82,14 +82,16 @@ class RefResolver:
             key = (id(target.source), target.pointer)
             if key in seen:
                 self.diagnostics.error(
-                    "ref-cycle", f"the reference {ref!r} loops back to itself", source.locate((*at, "$ref"))
+                    "ref-cycle",
+                    f"the reference {ref!r} loops back to itself",
+                    source.lazy_location((*at, "$ref")),
                 )
                 return None
             seen.add(key)
             current_source, current_at, current_ref = target.source, target.pointer, value["$ref"]
 
     def _resolve_one(self, ref: object, source: Source, at: Pointer) -> Target | None:
-        location = source.locate((*at, "$ref"))
+        location = source.lazy_location((*at, "$ref"))
         if not isinstance(ref, str):
             self.diagnostics.error("invalid-ref", "$ref must be a string", location)
             return None

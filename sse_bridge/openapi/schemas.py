@@ -78,6 +78,12 @@ _UNDERSTOOD = frozenset(
         "externalDocs",
     ]
 )
+_FACET_KEYWORDS = frozenset(
+    {"minLength", "maxLength", "minItems", "maxItems", "pattern", "format"}
+    | {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
+)
+_META_KEYWORDS = frozenset(["description", "title", "deprecated", "examples", "example", "externalDocs"])
+
 # Keywords with no TypeSpec equivalent that are silently harmless to drop (pure annotations).
 _QUIET = frozenset({"$schema", "$id", "$comment", "$defs", "definitions", "xml"})
 
@@ -332,7 +338,10 @@ class SchemaImporter:
         own_names = {p.name for p in own}
         self.ctx.required_mentions[self.ctx.qualified(name)] = set(required)
         properties = [p for p in properties if p.name not in own_names] + own
-        properties = [replace(p, optional=p.name not in required) for p in properties]
+        properties = [
+            p if p.optional == (p.name not in required) else replace(p, optional=p.name not in required)
+            for p in properties
+        ]
         additional = self.additional(schema, at, name)
         discriminator = None
         if isinstance(schema.get("discriminator"), dict):
@@ -558,11 +567,12 @@ class SchemaImporter:
             result.default, result.has_default = schema["default"], True
         result.read_only = result.read_only or schema.get("readOnly") is True
         result.write_only = result.write_only or schema.get("writeOnly") is True
-        own = self._applicable(_facets(schema, result.type), self.category(schema, at), at)
-        result.facets = _merge_facets(own, result.facets)
-        result.dropped.extend(
-            k for k in schema if k not in _UNDERSTOOD and not k.startswith("x-") and k not in _QUIET
-        )
+        if not _FACET_KEYWORDS.isdisjoint(schema):
+            own = self._applicable(_facets(schema, result.type), self.category(schema, at), at)
+            result.facets = _merge_facets(own, result.facets)
+        unknown = schema.keys() - _UNDERSTOOD
+        if unknown:
+            result.dropped.extend(k for k in unknown if not k.startswith("x-") and k not in _QUIET)
         return result
 
     def _convert_type(self, schema: dict, at: At, hint: str) -> Converted:
@@ -810,6 +820,10 @@ class SchemaImporter:
     # --- metadata ----------------------------------------------------------------------------------------
 
     def metadata(self, schema: dict, at: At) -> ir.Metadata:
+        if _META_KEYWORDS.isdisjoint(schema) and not any(
+            k.startswith("x-") for k in schema.keys() - _UNDERSTOOD
+        ):
+            return ir.NO_METADATA
         doc = schema.get("description")
         title = schema.get("title")
         deprecated = "" if schema.get("deprecated") is True else None

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..diagnostics import Diagnostic, InputError, Level, Location
+from ..diagnostics import Diagnostic, InputError, LazyLocation, Level, Location
 
 MAX_DEPTH = 200
 MAX_EXPANSION_FACTOR = 20  # aliased data may expand to this many times the node count
@@ -36,6 +36,10 @@ class Source:
     warnings: list[Diagnostic] = field(default_factory=list)
     _index: _PositionIndex | None = field(default=None, repr=False)  # None: JSON, built on demand
 
+    def lazy_location(self, pointer: Pointer) -> Location:
+        """The location of ``pointer``, looked up only if it is ever read."""
+        return LazyLocation(lambda: _as_tuple(self.locate(pointer)))
+
     def locate(self, pointer: Pointer) -> Location:
         """The location of the value at ``pointer`` (its key, for mapping members), or of its
         nearest ancestor that has one."""
@@ -43,6 +47,10 @@ class Source:
             self._index = _index_json(self.text)
         line, column = self._index.find(self.data, pointer)
         return Location(self.name, line, column)
+
+
+def _as_tuple(location: Location) -> tuple[str, int, int]:
+    return location.path, location.line, location.column
 
 
 def error(code: str, message: str, name: str, line: int = 1, column: int = 1) -> InputError:
@@ -93,38 +101,52 @@ def load(text: str, name: str) -> Source:
 # --- guards -----------------------------------------------------------------------------------
 
 _FLOW_BRACKET = re.compile(r"[\[\]{}]")
-_DASH_RUN = re.compile(rf"(?:-[ \t]+){{{MAX_DEPTH},}}")
-_DEEP_INDENT = re.compile(rf"^[ \t]{{{MAX_DEPTH * 8},}}\S", re.MULTILINE)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_INNERMOST_PAIR = re.compile(r"\[\]|\{\}")
+_DEEP_INDENT = re.compile(rf"^[ \t]{{{MAX_DEPTH * 4},}}\S", re.MULTILINE)
+_DASH_RUNS = tuple(dash * MAX_DEPTH for dash in ("- ", "-  ", "-\t", "- \t"))
 
 
 def _check_nesting(text: str, name: str) -> None:
     """Refuse nesting deeper than MAX_DEPTH cheaply, before any parser recurses on it.
 
-    Brackets inside strings count too, which can only over-estimate: a real document never
-    comes near the limit."""
-    if text.count("[") + text.count("{") > MAX_DEPTH:
-        depth = 0
-        for match in _FLOW_BRACKET.finditer(text):
-            if match.group() in "[{":
-                depth += 1
-                if depth > MAX_DEPTH:
-                    line, column = _line_col(text, match.start())
-                    raise error(
-                        "nesting-too-deep",
-                        f"the document nests deeper than {MAX_DEPTH} levels",
-                        name,
-                        line,
-                        column,
-                    )
-            elif depth:
-                depth -= 1
-    for pattern in (_DASH_RUN, _DEEP_INDENT):
-        match = pattern.search(text)
-        if match:
-            line, column = _line_col(text, match.start())
-            raise error(
-                "nesting-too-deep", f"the document nests deeper than {MAX_DEPTH} levels", name, line, column
-            )
+    Flow nesting: the brackets alone, with innermost pairs removed pass after pass (each pass
+    in C); more passes than MAX_DEPTH means deeper nesting. Brackets inside strings count too,
+    which can only over-estimate: a real document never comes near the limit. Block nesting:
+    runs of compact sequence dashes (``- - - x``) and absurd indentation."""
+    brackets = _NOT_BRACKET.sub("", text)
+    passes = 0
+    while brackets and passes <= MAX_DEPTH:
+        reduced = _INNERMOST_PAIR.sub("", brackets)
+        if reduced == brackets:
+            break
+        brackets, passes = reduced, passes + 1
+    if passes > MAX_DEPTH:
+        _raise_nesting(text, name, _deep_bracket(text))
+    for run in _DASH_RUNS:
+        found = text.find(run)
+        if found >= 0:
+            _raise_nesting(text, name, found)
+    match = _DEEP_INDENT.search(text)
+    if match:
+        _raise_nesting(text, name, match.start())
+
+
+def _deep_bracket(text: str) -> int:
+    depth = 0
+    for match in _FLOW_BRACKET.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return match.start()
+        elif depth:
+            depth -= 1
+    return 0
+
+
+def _raise_nesting(text: str, name: str, offset: int):
+    line, column = _line_col(text, offset)
+    raise error("nesting-too-deep", f"the document nests deeper than {MAX_DEPTH} levels", name, line, column)
 
 
 def _check_depth(data: object, name: str) -> None:

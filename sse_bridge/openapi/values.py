@@ -208,39 +208,50 @@ def settle(document: ir.Document, diagnostics: DiagnosticBag) -> ir.Document:
         return replace(item, default=fitted)
 
     def settle_property(prop: ir.Property) -> ir.Property:
-        prop = settle_default(prop, prop.type)
-        return replace(prop, meta=meta_with_examples(prop.meta, prop.type, prop.pos))
+        kind = settle_type(prop.type)
+        if kind is not prop.type:
+            prop = replace(prop, type=kind)
+        if prop.has_default:
+            prop = settle_default(prop, prop.type)
+        if prop.meta.examples:
+            prop = replace(prop, meta=meta_with_examples(prop.meta, prop.type, prop.pos))
+        return prop
+
+    def settle_properties(properties: tuple[ir.Property, ...]) -> tuple[ir.Property, ...]:
+        settled = tuple(settle_property(p) for p in properties)
+        return properties if all(a is b for a, b in zip(settled, properties, strict=True)) else settled
 
     def settle_type(kind: ir.TypeExpr) -> ir.TypeExpr:
+        """The same object when nothing inside it changes (most types)."""
         if isinstance(kind, ir.ObjectType):
-            return replace(
-                kind,
-                properties=tuple(
-                    settle_property(replace(p, type=settle_type(p.type))) for p in kind.properties
-                ),
-            )
+            properties = settle_properties(kind.properties)
+            return kind if properties is kind.properties else replace(kind, properties=properties)
         if isinstance(kind, ir.ArrayOf):
-            return replace(kind, item=settle_type(kind.item))
+            item = settle_type(kind.item)
+            return kind if item is kind.item else replace(kind, item=item)
         if isinstance(kind, ir.UnionOf):
-            return replace(kind, options=tuple(settle_type(o) for o in kind.options))
+            options = tuple(settle_type(o) for o in kind.options)
+            return (
+                kind
+                if all(a is b for a, b in zip(options, kind.options, strict=True))
+                else replace(kind, options=options)
+            )
         if isinstance(kind, ir.RecordOf):
-            return replace(kind, value=settle_type(kind.value))
+            value = settle_type(kind.value)
+            return kind if value is kind.value else replace(kind, value=value)
         return kind
 
     declarations = []
     for declaration in document.declarations:
-        own_type = ir.Ref(declaration.qualified_name)
-        meta = meta_with_examples(declaration.meta, own_type, declaration.pos)
-        if isinstance(declaration, ir.Model):
+        if declaration.meta.examples:
+            own_type = ir.Ref(declaration.qualified_name)
             declaration = replace(
-                declaration,
-                properties=tuple(
-                    settle_property(replace(p, type=settle_type(p.type))) for p in declaration.properties
-                ),
-                meta=meta,
+                declaration, meta=meta_with_examples(declaration.meta, own_type, declaration.pos)
             )
-        else:
-            declaration = replace(declaration, meta=meta)
+        if isinstance(declaration, ir.Model):
+            properties = settle_properties(declaration.properties)
+            if properties is not declaration.properties:
+                declaration = replace(declaration, properties=properties)
         declarations.append(declaration)
 
     def settle_contents(contents: tuple[ir.Content, ...]) -> tuple[ir.Content, ...]:

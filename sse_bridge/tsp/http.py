@@ -448,12 +448,17 @@ def _entry(description, headers, contents, is_error, pos) -> dict:
 
 
 def lowering_declarations(lowering: Lowering) -> dict:
-    """IR-like view the content-type conventions need: user scalars by name (base chain)."""
+    """IR-like view the content-type conventions need: user scalars by name (base chain);
+    rebuilt only when declarations were added since the last call."""
+    cached = getattr(lowering, "_scalar_view", None)
+    if cached is not None and cached[0] == len(lowering.order):
+        return cached[1]
     result = {}
     for kind in lowering.order:
         if isinstance(kind, t.Scalar):
             base = lowering.type(kind.base) if kind.base is not None else ir.Intrinsic("unknown")
             result[lowering.declared[id(kind)]] = ir.Scalar(kind.name, (), base=base)
+    lowering._scalar_view = (len(lowering.order), result)
     return result
 
 

@@ -66,6 +66,7 @@ class Lowering:
         self.done: dict[int, ir.Declaration] = {}
         self._inline_stack: set[int] = set()
         self.auth_schemes: dict[str, ir.SecurityScheme] = {}
+        self._scalar_view: tuple[int, dict] | None = None  # see http.lowering_declarations
 
     # --- which declarations --------------------------------------------------------------------
 
@@ -227,6 +228,8 @@ class Lowering:
     # --- facts from decorators ------------------------------------------------------------------------
 
     def facets(self, kind: t.Type) -> ir.Facets:
+        if not kind.decorators:
+            return ir.NO_FACETS
         values: dict = {}
         for name, attr in (
             ("minLength", "min_length"),
@@ -266,6 +269,8 @@ class Lowering:
         return ir.Encoding(name, wire)
 
     def meta(self, kind: t.Type) -> ir.Metadata:
+        if not kind.decorators and kind.doc is None and kind.deprecated is None:
+            return ir.NO_METADATA
         doc = kind.first_arg(DOC)
         if doc is None:
             doc = kind.doc
