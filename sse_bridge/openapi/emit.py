@@ -27,7 +27,7 @@ class _DocumentWriter:
         self.doc = document
         self.version = version
         self.diagnostics = diagnostics
-        self.schemas = SchemaWriter(document, diagnostics)
+        self.schemas = SchemaWriter(document, diagnostics, version)
         self.parameters: dict[str, dict] = {}  # components/parameters, filled as operations are written
 
     def write(self) -> dict:
@@ -121,9 +121,17 @@ class _DocumentWriter:
             method = op.method
             if method in _STANDARD_METHODS or (method == "query" and self.version >= "3.2"):
                 slot = item
-            else:
+            elif self.version >= "3.2":
                 slot = item.setdefault("additionalOperations", {})
                 method = method.upper()
+            else:
+                self.diagnostics.warning(
+                    "operation-dropped",
+                    f"OpenAPI {self.version} has no room for the {method.upper()} method of {op.name!r} "
+                    "(3.2's additionalOperations); it is not written",
+                    op.pos,
+                )
+                continue
             if method in slot:
                 self.diagnostics.warning(
                     "duplicate-operation",
@@ -234,7 +242,10 @@ class _DocumentWriter:
     def media(self, content: ir.Content) -> dict:
         kind = content.type
         if isinstance(kind, ir.StreamOf):
-            media = {"itemSchema": self.schemas.schema(kind.item)}
+            # 3.1 has no itemSchema: the Speakeasy convention, where ``schema`` describes one
+            # event (or one line), which is also how sse-bridge reads 3.0/3.1 streams.
+            key = "itemSchema" if self.version >= "3.2" else "schema"
+            media = {key: self.schemas.schema(kind.item)}
         elif kind is None:
             media = {}
         else:

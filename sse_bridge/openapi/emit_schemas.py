@@ -84,8 +84,9 @@ def is_json(media_type: str) -> bool:
 
 
 class SchemaWriter:
-    def __init__(self, document: ir.Document, diagnostics: DiagnosticBag) -> None:
+    def __init__(self, document: ir.Document, diagnostics: DiagnosticBag, version: str = "3.2.0") -> None:
         self.document = document
+        self.version = version
         self.diagnostics = diagnostics
         self.declarations = document.declaration_map()
         self.namespace = document.service.namespace
@@ -404,7 +405,7 @@ class SchemaWriter:
                 elif "$ref" in reference:
                     mapping[variant.name] = reference["$ref"]
             schema["discriminator"]["mapping"] = mapping
-            if default:
+            if default and self.version >= "3.2":  # defaultMapping is new in 3.2
                 schema["discriminator"]["defaultMapping"] = default
         else:
             schema = self.union_schema([(v.name, v.type, v.meta) for v in union.variants], union.one_of)
