@@ -7,15 +7,18 @@ errors. Nothing here prints, exits or writes files: that is the command line's j
 
 from __future__ import annotations
 
-import contextlib
 import gc
-from collections.abc import Iterator
+import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from .diagnostics import Diagnostic, DiagnosticBag, InputError
 
 STDIN_NAME = "<stdin>"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -24,18 +27,48 @@ class Conversion:
     diagnostics: tuple[Diagnostic, ...]
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection during a conversion: it builds large, short-lived and
-    almost acyclic object graphs, which the collector would scan again and again (half the
-    time of reading a big YAML document). The previous state is restored afterwards."""
-    enabled = gc.isenabled()
+# Deeply nested input (a chain of a thousand allOf bases, a schema nested hundreds deep) is
+# valid and must convert, so conversions run on a thread with a large stack and a recursion
+# limit to match; input nested deeper than the loaders accept never gets this far (SPEC §7).
+_STACK_BYTES = 256 * 1024 * 1024
+_RECURSION_LIMIT = 40_000
+_converting = threading.local()
+
+
+def run_conversion(work: Callable[[], T]) -> T:
+    """``work()`` on a thread with room for deep recursion, without cyclic garbage collection
+    (a conversion builds large, short-lived, almost acyclic object graphs, which the
+    collector would scan again and again: half the time of reading a big YAML document).
+    A conversion already running on such a thread just calls ``work``."""
+    if getattr(_converting, "active", False):
+        return work()
+    outcome: list = []
+
+    def body() -> None:
+        _converting.active = True
+        try:
+            outcome.append((True, work()))
+        except BaseException as exc:  # handed to the calling thread
+            outcome.append((False, exc))
+
+    gc_was_enabled = gc.isenabled()
+    previous_stack = threading.stack_size(_STACK_BYTES)
+    previous_limit = sys.getrecursionlimit()
     gc.disable()
+    sys.setrecursionlimit(max(previous_limit, _RECURSION_LIMIT))
     try:
-        yield
+        worker = threading.Thread(target=body, name="sse-bridge-conversion")
+        worker.start()
+        worker.join()
     finally:
-        if enabled:
+        threading.stack_size(previous_stack)
+        sys.setrecursionlimit(previous_limit)
+        if gc_was_enabled:
             gc.enable()
+    succeeded, value = outcome[0]
+    if not succeeded:
+        raise value
+    return value
 
 
 def _read(source: str | bytes | Path, name: str | None) -> tuple[bytes, str, Path | None]:
@@ -72,9 +105,12 @@ def load_openapi(
 
     bag = diagnostics if diagnostics is not None else DiagnosticBag()
     raw, label, folder = _read(source, name)
-    with gc_paused():
+
+    def work():
         loaded = openapi_source.load(openapi_source.decode(raw, label), label)
-        document = import_document(loaded, bag, folder, namespace)
+        return import_document(loaded, bag, folder, namespace)
+
+    document = run_conversion(work)
     bag.raise_if_errors()
     return document
 
@@ -86,9 +122,12 @@ def import_openapi(
     from .tsp.emit import emit_typespec
 
     bag = DiagnosticBag()
-    with gc_paused():
+
+    def work():
         document = load_openapi(source, name=name, namespace=namespace, diagnostics=bag)
-        text = emit_typespec(document, bag)
+        return emit_typespec(document, bag)
+
+    text = run_conversion(work)
     bag.raise_if_errors()
     return Conversion(text, tuple(bag.sorted()))
 
@@ -104,8 +143,7 @@ def load_typespec(
     raw, label, _folder = _read(source, name)
     text = decode(raw, label)
     path = source if isinstance(source, Path) else None
-    with gc_paused():
-        return load(text, label, path, bag)
+    return run_conversion(lambda: load(text, label, path, bag))
 
 
 def emit_openapi(
@@ -120,9 +158,12 @@ def emit_openapi(
     from .openapi.emit import emit_document
 
     bag = DiagnosticBag()
-    with gc_paused():
+
+    def work():
         document = load_typespec(source, name=name, diagnostics=bag)
         data = emit_document(document, openapi_version, bag)
         bag.raise_if_errors()
-        text = to_json(data) if output_format == "json" else to_yaml(data)
+        return to_json(data) if output_format == "json" else to_yaml(data)
+
+    text = run_conversion(work)
     return Conversion(text, tuple(bag.sorted()))

@@ -9,7 +9,7 @@ any is an error; the command line decides the exit code.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 class Level(enum.StrEnum):
@@ -84,6 +84,9 @@ class InputError(SseBridgeError):
         super().__init__(str(errors[0]) if errors else "input has errors")
 
 
+MAX_MESSAGE = 300
+
+
 @dataclass
 class DiagnosticBag:
     """Collects diagnostics during one conversion; deduplicates exact repeats."""
@@ -92,6 +95,9 @@ class DiagnosticBag:
     _seen: set[tuple] = field(default_factory=set, repr=False)
 
     def add(self, diagnostic: Diagnostic) -> None:
+        if len(diagnostic.message) > MAX_MESSAGE:  # a message quoting a 12 MB key stays readable
+            cut = diagnostic.message[: MAX_MESSAGE - 30]
+            diagnostic = replace(diagnostic, message=f"{cut}... ({len(diagnostic.message):,} characters)")
         key = (diagnostic.code, diagnostic.message, diagnostic.location)
         if key not in self._seen:
             self._seen.add(key)

@@ -7,7 +7,7 @@ import json
 import math
 
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sse_bridge.openapi.dump import to_json, to_yaml
@@ -128,3 +128,41 @@ def test_yaml_layout_is_the_official_emitter_layout():
 
 def test_json_output_is_json():
     assert json.loads(to_json({"a": [1, "b"]})) == {"a": [1, "b"]}
+
+
+@settings(max_examples=2000, deadline=None)
+@example("2024-01-01")
+@example("2024-1-1 1:02:03.5 +01:00")
+@example("1:30")
+@example("190:20:30.15")
+@example("0b101")
+@example("1_000")
+@example("0o17")
+@example("09")
+@example("3.2.0")
+@example("1e3")
+@example("1e+3")
+@given(
+    st.text(alphabet="0123456789", min_size=1, max_size=1).flatmap(
+        lambda first: st.text(alphabet="0123456789.-+:_eEoxbTtZ \tabf", max_size=24).map(
+            lambda rest: first + rest
+        )
+    )
+    | st.text(alphabet=".0123456789eE-+_:", min_size=1, max_size=12).map(lambda rest: "." + rest)
+)
+def test_digit_led_words_are_quoted_exactly_when_a_yaml_reader_would_retype_them(text):
+    """The writer's own number-and-date pattern agrees with PyYAML's (YAML 1.1) and our
+    loader's (YAML 1.2) implicit resolvers, which it copies so that writing needs no YAML
+    library."""
+    from yaml.nodes import ScalarNode
+    from yaml.resolver import Resolver
+
+    from sse_bridge.openapi._yaml_loader import _CoreResolver
+    from sse_bridge.openapi.dump import _read_as_string
+
+    string = "tag:yaml.org,2002:str"
+    expected = all(
+        resolver.resolve(ScalarNode, text, (True, False)) == string
+        for resolver in (Resolver(), _CoreResolver())
+    )
+    assert _read_as_string(text) == expected, text

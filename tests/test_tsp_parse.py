@@ -7,11 +7,14 @@ compiler's) in ``// expect: CODE LINE:COL`` header lines.
 
 from __future__ import annotations
 
-import dataclasses
+import marshal
 import os
+import pickle
 import re
 import stat
+import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -20,8 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sse_bridge.diagnostics import InputError
+from sse_bridge.tsp import _cache, _records, _tables
 from sse_bridge.tsp import parse as parse_module
 from sse_bridge.tsp import syntax as s
+from sse_bridge.tsp._building import SyntaxBuilder, rule_callback
 from sse_bridge.tsp._lexing import MAX_NESTING
 from sse_bridge.tsp._text import doc_comment_text
 from sse_bridge.tsp.parse import MAX_DIAGNOSTICS, parse
@@ -68,13 +73,13 @@ def members(model: s.ModelDeclaration | s.ModelExpression) -> dict[str, s.ModelP
 
 
 def walk(node):
-    """Every value reachable from a syntax node (dataclass fields, tuples)."""
+    """Every value reachable from a syntax node (record fields, tuples)."""
     stack = [node]
     while stack:
         value = stack.pop()
         yield value
-        if dataclasses.is_dataclass(value):
-            stack.extend(getattr(value, field.name) for field in dataclasses.fields(value))
+        if hasattr(type(value), "__record_fields__"):
+            stack.extend(getattr(value, field.name) for field in _records.fields(value))
         elif isinstance(value, tuple):
             stack.extend(value)
 
@@ -874,33 +879,55 @@ def test_grammar_is_read_from_the_package_or_the_source_tree():
     assert parse_module._grammar_text() == repository_grammar.read_text(encoding="utf-8")
 
 
-def test_cache_file_name_follows_the_grammar_and_the_environment(monkeypatch, tmp_path):
+def test_cache_entry_follows_the_grammar_and_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("SSE_BRIDGE_CACHE_DIR", str(tmp_path))
-    first = parse_module._cache_file("start: A")
+    first, _ = parse_module._tables_cache_entry("start: A")
     assert first.parent == tmp_path
-    assert parse_module._cache_file("start: A") == first
-    assert parse_module._cache_file("start: B") != first  # a changed grammar never reads a stale cache
+    assert parse_module._tables_cache_entry("start: A")[0] == first
+    assert parse_module._tables_cache_entry("start: B")[0] != first  # a changed grammar: another entry
     monkeypatch.setenv("SSE_BRIDGE_CACHE_DIR", "")
-    assert parse_module._cache_file("start: A") is None
+    assert parse_module._tables_cache_entry("start: A") is None
 
 
 def test_cache_is_written_once_then_reused(monkeypatch, tmp_path):
     monkeypatch.setenv("SSE_BRIDGE_CACHE_DIR", str(tmp_path / "cache"))
     grammar = parse_module._grammar_text()
-    parse_module._load_lark(grammar)
+    built = parse_module._load_tables(grammar)
     files = list((tmp_path / "cache").iterdir())
-    assert [file.suffix for file in files] == [".lark-cache"]
+    assert [file.suffix for file in files] == [".tables"]
     written = files[0].stat().st_mtime_ns
-    reloaded = parse_module._load_lark(grammar)
+    reloaded = parse_module._load_tables(grammar)
     assert files[0].stat().st_mtime_ns == written
-    assert len(reloaded.rules) > 100
+    assert reloaded[:6] == built[:6]
+    assert len(reloaded[2]) > 100
 
 
-def test_corrupt_cache_is_rebuilt(monkeypatch, tmp_path):
+def test_reductions_share_one_rule_list_after_loading(monkeypatch, tmp_path):
     monkeypatch.setenv("SSE_BRIDGE_CACHE_DIR", str(tmp_path))
     grammar = parse_module._grammar_text()
-    parse_module._cache_file(grammar).write_bytes(b"not a pickle")
-    assert len(parse_module._load_lark(grammar).rules) > 100
+    parse_module._load_tables(grammar)
+    _, rows, rules, *_ = parse_module._load_tables(grammar)  # from the cache
+    reductions = {id(action) for row in rows for action in row.values() if type(action) is list}
+    assert reductions <= {id(rule) for rule in rules}
+
+
+def test_corrupt_or_foreign_cache_is_rebuilt(monkeypatch, tmp_path):
+    monkeypatch.setenv("SSE_BRIDGE_CACHE_DIR", str(tmp_path))
+    grammar = parse_module._grammar_text()
+    cache_file, _ = parse_module._tables_cache_entry(grammar)
+    cache_file.write_bytes(b"not a pickle")
+    assert len(parse_module._load_tables(grammar)[2]) > 100
+    data = bytearray(cache_file.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # a damaged byte: the checksum no longer matches
+    cache_file.write_bytes(bytes(data))
+    assert _cache.load(parse_module._tables_cache_entry(grammar)) is None
+    assert parse_module._load_tables(grammar)[0] == _tables.FORMAT
+    assert _cache.load(parse_module._tables_cache_entry(grammar)) is not None
+    # an entry stored under the same file name for another fingerprint is never used
+    _cache.store((cache_file, b"another grammar"), b"other tables")
+    assert _cache.load(parse_module._tables_cache_entry(grammar)) is None
+    assert _cache.load((cache_file, b"another grammar")) == b"other tables"
+    assert len(parse_module._load_tables(grammar)[2]) > 100
 
 
 @pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="needs an unwritable folder")
@@ -910,7 +937,7 @@ def test_unwritable_cache_folder_still_builds(monkeypatch, tmp_path):
     locked.chmod(stat.S_IRUSR | stat.S_IXUSR)
     monkeypatch.setenv("SSE_BRIDGE_CACHE_DIR", str(locked / "sub"))
     try:
-        assert len(parse_module._load_lark(parse_module._grammar_text()).rules) > 100
+        assert len(parse_module._load_tables(parse_module._grammar_text())[2]) > 100
     finally:
         locked.chmod(stat.S_IRWXU)
 
@@ -920,8 +947,9 @@ def test_failing_cache_write_still_builds(monkeypatch, tmp_path):
         raise PermissionError("read-only file system")
 
     monkeypatch.setenv("SSE_BRIDGE_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(parse_module.tempfile, "mkstemp", refuse)
-    assert len(parse_module._load_lark(parse_module._grammar_text()).rules) > 100
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    assert len(parse_module._load_tables(parse_module._grammar_text())[2]) > 100
+    assert parse_module.parse_library("model A {}", "<library>").statements[0].name == "A"
     assert list(tmp_path.iterdir()) == []
 
 
@@ -929,4 +957,123 @@ def test_cache_path_that_is_a_file_still_builds(monkeypatch, tmp_path):
     blocker = tmp_path / "blocker"
     blocker.write_text("a file where the cache folder should be")
     monkeypatch.setenv("SSE_BRIDGE_CACHE_DIR", str(blocker / "sub"))
-    assert len(parse_module._load_lark(parse_module._grammar_text()).rules) > 100
+    assert len(parse_module._load_tables(parse_module._grammar_text())[2]) > 100
+    assert parse_module.parse_library("model A {}", "<library>").statements[0].name == "A"
+
+
+def test_disabled_cache_writes_nothing(monkeypatch):
+    monkeypatch.setenv("SSE_BRIDGE_CACHE_DIR", "")
+    assert parse_module._tables_cache_entry("start: A") is None
+    assert parse_module._library_cache_entry("model A {}", "<library>") is None
+    assert parse_module.parse_library("model A {}", "<library>").statements[0].name == "A"
+
+
+def _run_python(code: str, cache: Path) -> str:
+    environment = {**os.environ, "SSE_BRIDGE_CACHE_DIR": str(cache)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_parsing_from_a_warm_cache_does_not_import_lark(tmp_path):
+    code = (
+        "import sys\n"
+        "from sse_bridge.tsp.parse import parse\n"
+        "assert parse('model A { b: string }').statements[0].name == 'A'\n"
+        "print('lark' in sys.modules)\n"
+    )
+    assert _run_python(code, tmp_path).split() == ["True"]  # the first run builds the tables with Lark
+    assert _run_python(code, tmp_path).split() == ["False"]
+
+
+def test_library_trees_are_cached_and_follow_the_text(monkeypatch, tmp_path):
+    monkeypatch.setenv("SSE_BRIDGE_CACHE_DIR", str(tmp_path))
+    text = '/** A doc. */\nnamespace Lib { @doc("x") model A { b?: string = "c"; } }\n'
+    first = parse_module.parse_library(text, "<library>")
+    assert first == parse(text, "<library>")
+    entry = parse_module._library_cache_entry(text, "<library>")
+    cache_file = entry[0]
+    assert cache_file.suffix == ".pickle" and cache_file.exists()
+    assert pickle.loads(_cache.load(entry)) == first
+    again = parse_module.parse_library(text, "<library>")
+    assert again == first and again is not first
+    assert again.statements[0].statements[0].pos == first.statements[0].statements[0].pos
+    changed = parse_module._library_cache_entry(text + " ", "<library>")
+    assert changed[0] == cache_file and changed[1] != entry[1]  # replaces the tree of the older text
+    assert _cache.load(changed) is None
+    assert parse_module._library_cache_entry(text, "<other>")[0] != cache_file
+    cache_file.write_bytes(b"damaged")
+    assert parse_module.parse_library(text, "<library>") == first
+    with pytest.raises(InputError):
+        parse_module.parse_library("model {", "<library>")
+
+
+def test_library_trees_follow_the_parser_code(monkeypatch, tmp_path):
+    monkeypatch.setenv("SSE_BRIDGE_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "fake_parser_module.py"
+    source.write_text("# version 1\n")
+    module = type(sys)("fake_parser_module")
+    module.__file__ = str(source)
+    monkeypatch.setitem(sys.modules, "fake_parser_module", module)
+    monkeypatch.setattr(
+        parse_module, "_PARSER_MODULES", (*parse_module._PARSER_MODULES, "fake_parser_module")
+    )
+    before = parse_module._library_cache_entry("model A {}", "<library>")
+    source.write_text("# version 2, longer\n")
+    assert parse_module._library_cache_entry("model A {}", "<library>")[1] != before[1]
+    del module.__file__  # a module that is not a file: no caching
+    assert parse_module._library_cache_entry("model A {}", "<library>") is None
+
+
+# ---------------------------------------------------------------------- tables and records
+
+
+def test_rules_without_a_builder_method_are_spliced_or_pass_their_child():
+    """A rule whose callback name the builder does not implement yields the list of its kept
+    children (Lark's Tree), which only an ``_inlined`` rule may do (its parent splices the
+    list into its own children); any other such rule must be a ``?rule`` with one child."""
+    _, _, rules, _, _, _, code = _tables.build(parse_module._grammar_text())
+    namespace: dict = {}
+    exec(code, namespace)
+    builder = SyntaxBuilder()
+    for (size, origin, name, _), factory in zip(rules, namespace["FACTORIES"], strict=True):
+        if rule_callback(builder, name) is not None:
+            continue
+        children = [[object()] for _ in range(size)]  # lists: an inlined rule's children are spliced
+        value = factory(None)(children)
+        if origin.startswith("_"):
+            assert type(value) is list, origin
+        else:
+            assert any(value is child for child in children), (origin, name)
+
+
+def test_records_compare_by_value_without_positions():
+    a = s.ModelProperty("a", s.Identifier("b", pos=s.Pos(1, 2)), pos=s.Pos(1, 1))
+    b = s.ModelProperty("a", s.Identifier("b"))
+    assert a == b and hash(a) == hash(b) and {a: 1}[b] == 1
+    assert a != s.ModelProperty("a", s.Identifier("c"))
+    assert s.Identifier("x") != s.Keyword("x")
+    assert repr(a) == (
+        "ModelProperty(name='a', type=Identifier(name='b'), optional=False, default=None, "
+        "decorators=(), directives=(), doc=None)"
+    )
+    assert s.Decorator(s.Identifier("doc"), (), s.Pos(1, 1)).pos == s.Pos(1, 1)
+    assert s.ModelProperty.__match_args__[:2] == ("name", "type")
+    with pytest.raises(TypeError):
+        s.Identifier()
+
+
+def test_cached_tables_that_do_not_fit_are_rebuilt(monkeypatch, tmp_path):
+    monkeypatch.setenv("SSE_BRIDGE_CACHE_DIR", str(tmp_path))
+    grammar = parse_module._grammar_text()
+    tables = parse_module._load_tables(grammar)
+    wrong = (*tables[:2], tables[2][:-1], *tables[3:])  # one rule short of the callbacks
+    _cache.store(parse_module._tables_cache_entry(grammar), marshal.dumps(wrong))
+    parse_module._parser.cache_clear()
+    try:
+        assert parse("model A {}").statements[0].name == "A"
+        assert len(marshal.loads(_cache.load(parse_module._tables_cache_entry(grammar)))[2]) == len(tables[2])
+    finally:
+        parse_module._parser.cache_clear()

@@ -183,6 +183,8 @@ class _Builder:
             result = (_scalar(node), 1)
         elif key in self.active:
             self.fail("recursive-alias", "an alias refers to a node that contains it", node)
+        elif len(self.active) >= MAX_DEPTH:  # the containers being built are the ancestors
+            self.fail("nesting-too-deep", f"the document nests deeper than {MAX_DEPTH} levels", node)
         else:
             self.active.add(key)
             result = self._sequence(node) if cls is _SequenceNode else self._mapping(node)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .. import ir
 from ..diagnostics import DiagnosticBag, Location
 from ..names import NameAllocator
 from .refs import RefResolver, Target
+from .shapes import ShapeChecker, kind_of
 from .source import Pointer, Source
 
 
@@ -28,13 +30,19 @@ class At:
 
 class ImportContext:
     def __init__(
-        self, root: Source, resolver: RefResolver, diagnostics: DiagnosticBag, namespace: tuple[str, ...]
+        self,
+        root: Source,
+        resolver: RefResolver,
+        diagnostics: DiagnosticBag,
+        namespace: tuple[str, ...],
+        shapes: ShapeChecker,
     ):
         self.root = root
         self.resolver = resolver
         self.diagnostics = diagnostics
         self.namespace = namespace
         self.version = _version(root.data)
+        self.shapes = shapes
         self.names = NameAllocator()
         # Output order: each declaration has an order key; a synthesized declaration (a
         # payload model, a hoisted scalar, an envelope) sorts right after the declaration
@@ -87,13 +95,16 @@ class ImportContext:
 
     # --- references ---------------------------------------------------------------------------------
 
-    def follow(self, value: object, at: At) -> tuple[object, At]:
-        """``value`` itself, or what its ``$ref`` points to (None if that cannot be followed)."""
+    def follow(self, value: object, at: At, kind: str) -> tuple[object, At]:
+        """``value`` itself, or what its ``$ref`` points to (None if that cannot be followed),
+        an object of ``kind`` (``shapes.KINDS``): a target outside the walked documents is
+        checked here, when it is first reached."""
         if isinstance(value, dict) and "$ref" in value:
             target: Target | None = self.resolver.resolve(value["$ref"], at.source, at.pointer)
             if target is None:
                 return None, at
-            return target.value, At(target.source, target.pointer)
+            checked = self.shapes.check(target.value, kind, target.source, target.pointer)
+            return checked, At(target.source, target.pointer)
         return value, at
 
     def mapping(self, value: object, at: At, what: str) -> dict:
@@ -101,31 +112,15 @@ class ImportContext:
         if isinstance(value, dict):
             return value
         if value is not None:
-            self.error("wrong-type", f"{what} must be a mapping, not {_kind(value)}", at)
+            self.error("wrong-type", f"{what} must be a mapping, not {kind_of(value)}", at)
         return {}
 
 
 def _version(data: object) -> tuple[int, int]:
-    text = str(data.get("openapi", data.get("swagger", "3.0"))) if isinstance(data, dict) else "3.0"
-    parts = text.split(".")
-    try:
-        return int(parts[0]), int(parts[1]) if len(parts) > 1 else 0
-    except ValueError:
-        return 3, 0
+    """(major, minor) of a document's ``openapi`` field, already checked by the loader."""
+    text = data.get("openapi") if isinstance(data, dict) else None
+    match = VERSION.match(text) if isinstance(text, str) else None
+    return (int(match[1]), int(match[2])) if match else (3, 0)
 
 
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "null"
-    return "a mapping"
-
-
-kind_of = _kind
+VERSION = re.compile(r"(\d+)\.(\d+)(?:\.\d+)?(?:-[\w.]+)?$")

@@ -11,7 +11,6 @@ PyYAML's representer, which spends most of a large document's time in Python.
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import re
@@ -42,23 +41,29 @@ def _plain_ok(text: str) -> bool:
     return bool(_DIGIT_LED.match(text)) and _read_as_string(text)
 
 
-@functools.cache
-def _resolvers():
-    from yaml.nodes import ScalarNode
-    from yaml.resolver import Resolver
-
-    from ._yaml_loader import _CoreResolver
-
-    return ScalarNode, Resolver(), _CoreResolver()
+# What a YAML reader takes for a number, a date or a time among digit-led plain scalars: the
+# implicit resolvers of PyYAML (YAML 1.1: ``1_000``, ``0b101``, ``1:30``, ``2024-01-01``) and of
+# the YAML 1.2 core schema, copied here so that writing never imports a YAML library.
+_NUMBER_OR_DATE = re.compile(
+    r"""
+    [-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?  # 1.1 floats
+    | \.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+    | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+    | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN)
+    | [-+]?0b[0-1_]+ | [-+]?0[0-7_]+ | [-+]?(?:0|[1-9][0-9_]*)  # 1.1 integers
+    | [-+]?0x[0-9a-fA-F_]+ | [-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+
+    | [0-9]{4}-[0-9]{2}-[0-9]{2}  # 1.1 timestamps
+    | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?
+      (?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?
+    | [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+  # 1.2 core integers and floats
+    | [-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
+    """,
+    re.VERBOSE,
+)
 
 
 def _read_as_string(text: str) -> bool:
-    node, yaml11, yaml12 = _resolvers()
-    string = "tag:yaml.org,2002:str"
-    return (
-        yaml11.resolve(node, text, (True, False)) == string
-        and yaml12.resolve(node, text, (True, False)) == string
-    )
+    return _NUMBER_OR_DATE.fullmatch(text) is None
 
 
 def _scalar(value: object) -> str:

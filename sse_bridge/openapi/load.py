@@ -14,10 +14,11 @@ from .. import ir
 from ..diagnostics import DiagnosticBag
 from ..names import pascal_case
 from . import inheritance, values
-from .context import At, ImportContext, kind_of
+from .context import VERSION, At, ImportContext, kind_of
 from .operations import OperationImporter, security_requirements
 from .refs import RefResolver
 from .schemas import SchemaImporter
+from .shapes import ShapeChecker
 from .source import Source
 from .streams import StreamImporter
 
@@ -49,16 +50,31 @@ def import_document(
                 "not-openapi", "this is not an OpenAPI document (no 'openapi' field)", root_at.location
             )
         return None
-    resolver = RefResolver(source, diagnostics, base_dir)
+    version = data["openapi"]
+    if isinstance(version, (int, float)) and not isinstance(version, bool) and VERSION.match(str(version)):
+        diagnostics.warning(
+            "wrong-type",
+            f"openapi should be a string such as '3.1.0'; the number {version} is read as '{version}'",
+            (root_at / "openapi").location,
+        )
+        version = str(version)
+        data = source.data = {**data, "openapi": version}
+    match = VERSION.match(version) if isinstance(version, str) else None
+    if match is None or (int(match[1]), int(match[2])) not in SUPPORTED_VERSIONS:
+        shown = repr(version) if isinstance(version, str) else kind_of(version)
+        diagnostics.error(
+            "unsupported-version",
+            f"openapi must be a 3.0, 3.1 or 3.2 version such as '3.1.0', not {_short(shown)}",
+            (root_at / "openapi").location,
+        )
+        return None
+    shapes = ShapeChecker(diagnostics)
+    shapes.document(source)  # SPEC §7: wrong types are reported, then left out
+    data = source.data
+    resolver = RefResolver(source, diagnostics, base_dir, prepare=shapes.document)
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
     ns = namespace or pascal_case(str(info.get("title") or "Api"))
-    ctx = ImportContext(source, resolver, diagnostics, tuple(ns.split(".")))
-    if ctx.version not in SUPPORTED_VERSIONS:
-        diagnostics.warning(
-            "unsupported-version",
-            f"OpenAPI {data['openapi']} is not 3.0, 3.1 or 3.2; reading it as {ctx.version[0]}.x",
-            root_at.location,
-        )
+    ctx = ImportContext(source, resolver, diagnostics, tuple(ns.split(".")), shapes)
     schemas = SchemaImporter(ctx)
     streams = StreamImporter(ctx, schemas)
     operations = OperationImporter(ctx, schemas, streams)
@@ -146,7 +162,7 @@ def _service(ctx: ImportContext, data: dict, root_at: At) -> ir.Service:
     components = data.get("components") if isinstance(data.get("components"), dict) else {}
     schemes = []
     for name, scheme in (components.get("securitySchemes") or {}).items():
-        scheme, _ = ctx.follow(scheme, root_at / "components" / "securitySchemes" / name)
+        scheme, _ = ctx.follow(scheme, root_at / "components" / "securitySchemes" / name, "security-scheme")
         if isinstance(scheme, dict):
             schemes.append(ir.SecurityScheme(str(name), scheme))
     security = (
@@ -205,3 +221,7 @@ def _operation_tags(data: dict) -> set[str]:
             if isinstance(operation, dict) and isinstance(operation.get("tags"), list):
                 used.update(t for t in operation["tags"] if isinstance(t, str))
     return used
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -38,7 +38,7 @@ class OperationImporter:
         paths = self.ctx.mapping(root.data.get("paths"), paths_at, "paths")
         for key, item in paths.items():
             item_at = paths_at / key
-            item, item_at = self.ctx.follow(item, item_at)
+            item, item_at = self.ctx.follow(item, item_at, "path-item")
             if item is None:
                 continue
             item = self.ctx.mapping(item, item_at, f"the path item {key!r}")
@@ -68,7 +68,9 @@ class OperationImporter:
             responses = operation.get("responses")
             if isinstance(responses, dict):
                 for status, response in responses.items():
-                    response, response_at = self.ctx.follow(response, op_at / "responses" / status)
+                    response, response_at = self.ctx.follow(
+                        response, op_at / "responses" / status, "response"
+                    )
                     content = response.get("content") if isinstance(response, dict) else None
                     if isinstance(content, dict):
                         for media_type, media in content.items():
@@ -76,7 +78,9 @@ class OperationImporter:
                                 found.append(
                                     (str(media_type), media, response_at / "content" / media_type, status)
                                 )
-            body, body_at = self.ctx.follow(operation.get("requestBody"), op_at / "requestBody")
+            body, body_at = self.ctx.follow(
+                operation.get("requestBody"), op_at / "requestBody", "request-body"
+            )
             if isinstance(body, dict) and isinstance(body.get("content"), dict):
                 for media_type, media in body["content"].items():
                     if isinstance(media, dict):
@@ -194,7 +198,7 @@ class OperationImporter:
                 and "/" not in ref[len("#/components/parameters/") :]
             ):
                 component = ref[len("#/components/parameters/") :]
-        value, at = self.ctx.follow(value, at)
+        value, at = self.ctx.follow(value, at, "parameter")
         if value is None:
             return None
         if not isinstance(value, dict):
@@ -298,7 +302,7 @@ class OperationImporter:
     def request_body(self, value: object, at: At, hint: str) -> ir.RequestBody | None:
         if value is None:
             return None
-        value, at = self.ctx.follow(value, at)
+        value, at = self.ctx.follow(value, at, "request-body")
         if value is None:
             return None
         if not isinstance(value, dict):
@@ -326,7 +330,7 @@ class OperationImporter:
         result = []
         for media_type, media in content.items():
             media_at = at / media_type
-            media, media_at = self.ctx.follow(media, media_at)
+            media, media_at = self.ctx.follow(media, media_at, "media-type")
             if media is None:
                 continue
             if not isinstance(media, dict):
@@ -372,7 +376,7 @@ class OperationImporter:
                         "invalid-status", f"{status_key!r} is not an HTTP status code", response_at
                     )
                 continue
-            response, response_at = self.ctx.follow(response, response_at)
+            response, response_at = self.ctx.follow(response, response_at, "response")
             if response is None:
                 continue
             if not isinstance(response, dict):
@@ -423,7 +427,7 @@ class OperationImporter:
             return []
         result = []
         for name, header in value.items():
-            header, header_at = self.ctx.follow(header, at / name)
+            header, header_at = self.ctx.follow(header, at / name, "header")
             if header is None or str(name).lower() == "content-type":
                 continue
             if not isinstance(header, dict):

@@ -7,6 +7,7 @@ are loaded once each; reference chains that loop are reported, not followed fore
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -59,11 +60,20 @@ def walk(data: object, pointer: Pointer) -> object:
 class RefResolver:
     """Resolves ``$ref`` strings relative to the document they appear in."""
 
-    def __init__(self, root: Source, diagnostics: DiagnosticBag, base_dir: Path | None) -> None:
+    def __init__(
+        self,
+        root: Source,
+        diagnostics: DiagnosticBag,
+        base_dir: Path | None,
+        prepare: Callable[[Source], None] | None = None,
+    ) -> None:
+        """``prepare`` is called on each file loaded for a reference (the shape check)."""
         self.root = root
+        self.prepare = prepare
         self.diagnostics = diagnostics
         self.base_dir = base_dir.resolve() if base_dir else None
         self._files: dict[Path, Source] = {}
+        self._alias_verdicts: dict[tuple[int, Pointer], bool] = {}  # component → loops?
 
     def resolve(self, ref: object, source: Source, at: Pointer) -> Target | None:
         """Follow ``ref`` (found at ``at`` in ``source``), through chains of references.
@@ -75,9 +85,10 @@ class RefResolver:
             if target is None:
                 return None
             value = target.value
-            if not (isinstance(value, dict) and "$ref" in value and len(value) == 1) or _is_component(
-                target.pointer
-            ):
+            pure = isinstance(value, dict) and "$ref" in value and len(value) == 1
+            if pure and _is_component(target.pointer) and self._aliases_loop(target):
+                return None
+            if not pure or _is_component(target.pointer):
                 return target  # a component that is only a $ref is still a component of its own
             key = (id(target.source), target.pointer)
             if key in seen:
@@ -89,6 +100,40 @@ class RefResolver:
                 return None
             seen.add(key)
             current_source, current_at, current_ref = target.source, target.pointer, value["$ref"]
+
+    def _aliases_loop(self, start: Target) -> bool:
+        """Whether ``start``, a component that is only a ``$ref``, begins a chain of such
+        components that comes back to itself (``A: {$ref: B}``, ``B: {$ref: A}``): a type
+        defined by nothing but itself. Reported once per loop, at its first component; each
+        chain is walked once (the verdict is kept for every component on it)."""
+        chain = [start]
+        keys = [(id(start.source), start.pointer)]
+        current = start
+        verdict = False
+        while isinstance(current.value, dict) and "$ref" in current.value and len(current.value) == 1:
+            known = self._alias_verdicts.get(keys[-1])
+            if known is not None:
+                verdict = known
+                break
+            following = self._resolve_one(current.value["$ref"], current.source, current.pointer)
+            if following is None:
+                break  # reported where it is converted
+            key = (id(following.source), following.pointer)
+            if key in keys:
+                names = " -> ".join(_pointer_text(t.pointer) for t in (*chain[keys.index(key) :], following))
+                self.diagnostics.error(
+                    "ref-cycle",
+                    f"these references only refer to each other: {names}",
+                    following.source.lazy_location((*following.pointer, "$ref")),
+                )
+                verdict = True
+                break
+            chain.append(following)
+            keys.append(key)
+            current = following
+        for key in keys:
+            self._alias_verdicts[key] = verdict
+        return verdict
 
     def _resolve_one(self, ref: object, source: Source, at: Pointer) -> Target | None:
         location = source.lazy_location((*at, "$ref"))
@@ -164,8 +209,14 @@ class RefResolver:
             return None
         for warning in loaded.warnings:
             self.diagnostics.add(warning)
+        if self.prepare is not None:
+            self.prepare(loaded)
         self._files[path] = loaded
         return loaded
+
+
+def _pointer_text(pointer: Pointer) -> str:
+    return "#/" + "/".join(str(step).replace("~", "~0").replace("/", "~1") for step in pointer)
 
 
 def _is_component(pointer: Pointer) -> bool:

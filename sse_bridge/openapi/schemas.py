@@ -319,7 +319,7 @@ class SchemaImporter:
             if isinstance(branch, dict) and isinstance(branch.get("$ref"), str):
                 found = by_ref.get(_ref_key(branch["$ref"]))
             if found is None:
-                target, _ = self.ctx.follow(branch, at / "oneOf" / index)
+                target, _ = self.ctx.follow(branch, at / "oneOf" / index, "schema")
                 found = _discriminator_value(target, prop, self.ctx, at)
             names.append(found)
         if any(n is None for n in names) or len(set(names)) != len(names):
@@ -401,7 +401,9 @@ class SchemaImporter:
             return
         for value, ref in mapping.items():
             target, target_at = (
-                self.ctx.follow({"$ref": ref}, at / "mapping" / value) if isinstance(ref, str) else (None, at)
+                self.ctx.follow({"$ref": ref}, at / "mapping" / value, "schema")
+                if isinstance(ref, str)
+                else (None, at)
             )
             derived = self.component_name(target_at) if target is not None else None
             if derived is not None:
@@ -417,7 +419,7 @@ class SchemaImporter:
         refs: list[tuple[int, str, dict, At]] = []
         for index, part in enumerate(parts):
             if isinstance(part, dict) and "$ref" in part:
-                target, target_at = self.ctx.follow(part, at / index)
+                target, target_at = self.ctx.follow(part, at / index, "schema")
                 component = self.component_name(target_at) if target is not None else None
                 if component is not None and isinstance(target, dict):
                     refs.append((index, component, target, target_at))
@@ -439,7 +441,7 @@ class SchemaImporter:
             if index == base_index:
                 base = self.ctx.ref(next(c for i, c, _, _ in refs if i == index))
                 continue
-            target, target_at = self.ctx.follow(part, part_at)
+            target, target_at = self.ctx.follow(part, part_at, "schema")
             if not isinstance(target, dict):
                 continue
             if "$ref" in part:
@@ -645,7 +647,7 @@ class SchemaImporter:
         return ir.Intrinsic("unknown")
 
     def reference(self, schema: dict, at: At, hint: str) -> ir.TypeExpr:
-        target, target_at = self.ctx.follow(schema, at)
+        target, target_at = self.ctx.follow(schema, at, "schema")
         if target is None:
             return ir.Intrinsic("unknown")
         name = self.component_name(target_at)
@@ -757,7 +759,7 @@ class SchemaImporter:
         if depth > 16 or not isinstance(schema, dict):
             return None
         if "$ref" in schema:
-            target, target_at = self.ctx.follow(schema, at)
+            target, target_at = self.ctx.follow(schema, at, "schema")
             return self.category(target, target_at, depth + 1)
         kinds = {k for k in _types(schema) if k != "null"}
         if not kinds:

@@ -35,6 +35,13 @@ class Source:
     data: object
     warnings: list[Diagnostic] = field(default_factory=list)
     _index: _PositionIndex | None = field(default=None, repr=False)  # None: JSON, built on demand
+    # The tree as parsed, which positions are recorded on; ``data`` may be replaced by a
+    # corrected copy (``shapes.ShapeChecker``), sharing every part that needed no correction.
+    parsed: object = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.parsed is None:
+            self.parsed = self.data
 
     def lazy_location(self, pointer: Pointer) -> Location:
         """The location of ``pointer``, looked up only if it is ever read."""
@@ -45,7 +52,7 @@ class Source:
         nearest ancestor that has one."""
         if self._index is None:
             self._index = _index_json(self.text)
-        line, column = self._index.find(self.data, pointer)
+        line, column = self._index.find(self.parsed, pointer)
         return Location(self.name, line, column)
 
 
@@ -121,8 +128,12 @@ def _check_nesting(text: str, name: str) -> None:
         if reduced == brackets:
             break
         brackets, passes = reduced, passes + 1
-    if passes > MAX_DEPTH:
-        _raise_nesting(text, name, _deep_bracket(text))
+    # Too many passes, or openers left unmatched (``[[[[`` never closed) that could nest deep:
+    # find the first bracket past the limit by counting, once.
+    if passes > MAX_DEPTH or brackets.count("[") + brackets.count("{") > MAX_DEPTH:
+        offset = _deep_bracket(text)
+        if offset >= 0:
+            _raise_nesting(text, name, offset)
     for run in _DASH_RUNS:
         found = text.find(run)
         if found >= 0:
@@ -141,7 +152,7 @@ def _deep_bracket(text: str) -> int:
                 return match.start()
         elif depth:
             depth -= 1
-    return 0
+    return -1
 
 
 def _raise_nesting(text: str, name: str, offset: int):
@@ -210,7 +221,7 @@ def _key_index(mapping: dict, key: str) -> int:
 
 
 _JSON_TOKEN = re.compile(
-    r"""(?P<scalar>"(?:[^"\\\n]|\\.)*"|-?[0-9][0-9.eE+-]*|true|false|null)|(?P<open>[\[{])|(?P<close>[\]}])|(?P<nl>\n)"""
+    r"""(?P<scalar>"[^"\\\n]*(?:\\.[^"\\\n]*)*"|-?[0-9][0-9.eE+-]*|true|false|null)|(?P<open>[\[{])|(?P<close>[\]}])|(?P<nl>\n)"""
 )
 
 

@@ -128,7 +128,9 @@ class StreamImporter:
             self.ctx.warn(
                 "untyped-stream", "this event stream declares no schema; its events are typed string", at
             )
-        target, target_at = self.ctx.follow(schema, item_at) if schema is not None else (None, item_at)
+        target, target_at = (
+            self.ctx.follow(schema, item_at, "schema") if schema is not None else (None, item_at)
+        )
         siblings = (
             {k: v for k, v in schema.items() if k not in ("$ref", "description", "title")}
             if isinstance(schema, dict) and "$ref" in schema
@@ -259,7 +261,7 @@ class StreamImporter:
         events: list[_Event] = []
         for index, branch in enumerate(schema[key]):
             branch_at = at / key / index
-            target, target_at = self.ctx.follow(branch, branch_at)
+            target, target_at = self.ctx.follow(branch, branch_at, "schema")
             if not isinstance(target, dict):
                 if target is not None:
                     self.ctx.error(
@@ -279,7 +281,7 @@ class StreamImporter:
                 "wrong-type", f"properties must be a mapping, not {kind_of(own)}", at / "properties"
             )
         for part in branch.get("allOf") or []:
-            part_target, _ = self.ctx.follow(part, at / "allOf")
+            part_target, _ = self.ctx.follow(part, at / "allOf", "schema")
             if isinstance(part_target, dict) and isinstance(part_target.get("properties"), dict):
                 props.update(part_target["properties"])
         props_at = at / "properties"
@@ -323,14 +325,29 @@ class StreamImporter:
     def _event_names(self, schema: object, at: At) -> list[str]:
         """Event names from ``const``, a one-value ``enum``, an enum of many, or a ``$ref`` to an
         enum schema; [] when the event type is free."""
-        target, _ = self.ctx.follow(schema, at)
+        target, _ = self.ctx.follow(schema, at, "schema")
         if not isinstance(target, dict):
             return []
-        if isinstance(target.get("const"), str):
-            return [target["const"]]
+        if "const" in target:
+            if isinstance(target["const"], str):
+                return [target["const"]]
+            self.ctx.error(
+                "wrong-type", f"an event name must be a string, not {kind_of(target['const'])}", at / "const"
+            )
+            return []
         values = target.get("enum")
         if isinstance(values, list):
-            return [v for v in dict.fromkeys(values) if isinstance(v, str)]
+            names = []
+            for index, value in enumerate(values):
+                if not isinstance(value, str):
+                    self.ctx.error(
+                        "wrong-type",
+                        f"an event name must be a string, not {kind_of(value)}",
+                        at / "enum" / index,
+                    )
+                elif value not in names:
+                    names.append(value)
+            return names
         return []
 
     def _linked_payloads(
@@ -338,7 +355,7 @@ class StreamImporter:
     ) -> list[tuple[str, ir.TypeExpr]] | None:
         """Mistral: event names enumerated beside a data union whose discriminator mapping
         has exactly those names as keys — then each event carries its own payload."""
-        target, target_at = self.ctx.follow(data, at)
+        target, target_at = self.ctx.follow(data, at, "schema")
         if not isinstance(target, dict):
             return None
         discriminator = target.get("discriminator")
@@ -392,7 +409,7 @@ class StreamImporter:
             if "const" in data and isinstance(data["const"], str):
                 return ir.Literal(data["const"]), media
             return ir.Intrinsic("string"), media
-        target, target_at = self.ctx.follow(data, at)
+        target, target_at = self.ctx.follow(data, at, "schema")
         if isinstance(target, dict) and _is_textual(self.ctx, target, target_at):
             return self.schemas.type_for(data, at, hint + "Data"), None
         if modern and "$ref" not in data and not _is_structured(target):
@@ -536,7 +553,7 @@ def _is_union_of_envelopes(ctx: ImportContext, schema: dict, at: At) -> bool:
     discriminator = schema.get("discriminator")
     if isinstance(discriminator, dict) and discriminator.get("propertyName") == "event":
         return True
-    branches = [ctx.follow(b, at / key / i)[0] for i, b in enumerate(schema[key])]
+    branches = [ctx.follow(b, at / key / i, "schema")[0] for i, b in enumerate(schema[key])]
     return bool(branches) and all(isinstance(b, dict) and _is_envelope(b) for b in branches)
 
 

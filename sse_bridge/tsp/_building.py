@@ -2,11 +2,11 @@
 
 :class:`SyntaxBuilder` is an inline transformer: its methods are named after the rules
 (or rule aliases) of ``grammar/typespec.lark``, take the rule's kept children as arguments
-and run as the LALR parser reduces, so no parse tree is ever built (only Lark's transient
-trees for ``_inlined`` helper rules, flattened into their parent's arguments). The parser
-driver (``tsp/parse.py``) sets :attr:`start` (the first token of the reduced rule) and
-:attr:`starts` (the first token of each symbol on the rule's right-hand side) before every
-call; positions and doc comments come from those.
+and run as the LALR parser reduces (:func:`rule_callback`), so no parse tree is ever built
+(only transient lists for ``_inlined`` helper rules, spliced into their parent's
+arguments). The parser driver (``tsp/parse.py``) sets :attr:`start` (the first token of
+the reduced rule) and :attr:`starts` (the first token of each symbol on the rule's
+right-hand side) before every call; positions and doc comments come from those.
 
 Positions (``pos``): a declaration or member is located at its name; a nameless member
 (an unnamed variant, a spread) at its first token after the decorators; an expression,
@@ -18,8 +18,6 @@ parseAnnotations collects), as cleaned by :func:`_text.doc_comment_text`.
 """
 
 from __future__ import annotations
-
-from decimal import Decimal, InvalidOperation
 
 from sse_bridge.tsp import syntax as s
 from sse_bridge.tsp._lexing import DIRECTIVE, Token
@@ -76,6 +74,10 @@ def number_value(text: str) -> int | float:
     ``2.0``, ``0x1F``), as TypeSpec numerics are exact; a float otherwise."""
     if text.startswith(("0x", "0b")):
         return int(text, 16 if text[1] == "x" else 2) if len(text) > 2 else 0
+    if len(text) < 19 and text.isascii() and text.isdigit():  # a plain integer (the usual case)
+        return int(text)
+    from decimal import Decimal, InvalidOperation  # only for fractions and exponents
+
     try:
         exact = Decimal(text)
     except InvalidOperation:  # an invalid number, already reported by the lexer
@@ -87,7 +89,7 @@ def number_value(text: str) -> int | float:
 
 class SyntaxBuilder:
     """Rule callbacks, called with the rule's kept children as positional arguments (see
-    :class:`LarkCallbacks`); per-parse state lives in the attributes set by :meth:`begin`."""
+    :func:`rule_callback`); per-parse state lives in the attributes set by :meth:`begin`."""
 
     def __init__(self) -> None:
         self.begin("", [])
@@ -590,17 +592,16 @@ class SyntaxBuilder:
         return s.ObjectLiteralSpread(target, pos=self._pos())
 
 
-class LarkCallbacks:
-    """The transformer handed to Lark's ParseTreeBuilder: for each rule (or alias) name that
-    :class:`SyntaxBuilder` implements, a callback taking the children list (one call layer
-    instead of the three of ``v_args(inline=True)``); any other name (``_inlined`` and
-    helper rules) is missing, so Lark builds its default, transient tree for it."""
+_NOT_RULE_CALLBACKS = frozenset(
+    ("begin", "error", "errors", "loose_valueof", "start", "starts", "text", "tokens")
+)
 
-    def __init__(self, builder: SyntaxBuilder):
-        self._builder = builder
 
-    def __getattr__(self, name: str):
-        method = getattr(self._builder, name, None) if not name.startswith("_") else None
-        if method is None or name in ("begin", "error", "errors", "start", "starts", "text", "tokens"):
-            raise AttributeError(name)
-        return lambda children: method(*children)
+def rule_callback(builder: SyntaxBuilder, name: str):
+    """The method of ``builder`` for a rule (or alias) name, called with the rule's kept
+    children as arguments; None for ``_inlined`` and helper rules and for any other name
+    the builder does not implement (their children are kept as a list, see ``_tables.py``)."""
+    if name.startswith("_") or name in _NOT_RULE_CALLBACKS:
+        return None
+    method = getattr(builder, name, None)
+    return method if callable(method) else None

@@ -26,10 +26,9 @@ What the lexer decides, as the compiler does:
 
 from __future__ import annotations
 
+import functools
 import re
-import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
 
 from sse_bridge.tsp._text import LINE_BREAK, TextDecoder, describe_character, quoted
 from sse_bridge.tsp.syntax import Directive, Identifier, Pos, StringLiteral
@@ -76,11 +75,18 @@ _ONE_TOKEN = r"""
 _TOKEN_PATTERN = re.compile(
     r"[ \t\x0b\x0c\x85\u200e\u200f\u2028\u2029\r\n]*(?:" + _ONE_TOKEN + r"| (?P<end>\Z))", re.VERBOSE
 )
-# directives end at a line break, so there whitespace and line breaks are tokens of their own
-_DIRECTIVE_PATTERN = re.compile(
-    r"(?P<space>[ \t\x0b\x0c\x85\u200e\u200f\u2028\u2029]+) | (?P<newline>\r\n?|\n) |" + _ONE_TOKEN,
-    re.VERBOSE,
-)
+
+
+@functools.cache
+def _directive_pattern() -> re.Pattern[str]:
+    """Directives end at a line break, so there whitespace and line breaks are tokens of
+    their own. (Compiled on first use: directives are rare, and compiling costs ~1 ms.)"""
+    return re.compile(
+        r"(?P<space>[ \t\x0b\x0c\x85\u200e\u200f\u2028\u2029]+) | (?P<newline>\r\n?|\n) |" + _ONE_TOKEN,
+        re.VERBOSE,
+    )
+
+
 _SPACES = re.compile(r"[ \t\x0b\x0c\x85\u200e\u200f\u2028\u2029\r\n]*")
 # punctuation that opens or closes a nesting level, extends a chain or starts a directive
 _STRUCTURAL_PUNCTUATION = frozenset(("{", "#{", "(", "[", "#[", "<", "}", ")", "]", ">", ".", "::", "#"))
@@ -89,7 +95,7 @@ _TRIPLE_STRING_STOP = re.compile(r'[\\"$]')
 _BACKTICK_STOP = re.compile(r"[\\`\r\n]")
 _IDENTIFIER_ASCII_CONTINUE = re.compile(r"[A-Za-z0-9_$]*")
 _MARKER_LINE_END = re.compile(r"[^\r\n]*")
-_MARKER_SECTION_END = re.compile(r"(?:(?<=[\r\n]))(?:={7}|>{7}\ )")
+_MARKER_SECTION_END = r"(?:(?<=[\r\n]))(?:={7}|>{7}\ )"  # compiled on first use (re's cache)
 
 _NOT_IDENTIFIER_CATEGORIES = frozenset(("Cc", "Cs", "Co", "Cn", "Zl", "Zp"))
 _NOT_IDENTIFIER_CHARACTERS = frozenset("\u200e\u200f\ufffd")
@@ -97,6 +103,8 @@ _NOT_IDENTIFIER_CHARACTERS = frozenset("\u200e\u200f\ufffd")
 
 def is_non_ascii_identifier_character(character: str) -> bool:
     """The compiler's ``nonAsciiIdentifierMap``, restated with Unicode categories."""
+    import unicodedata  # here, as below: only non-ASCII text needs it (its import costs)
+
     return (
         character not in _NOT_IDENTIFIER_CHARACTERS
         and unicodedata.category(character) not in _NOT_IDENTIFIER_CATEGORIES
@@ -127,11 +135,16 @@ class Token:
         return f"Token({self.kind!r}, {self.value!r}, {self.line}:{self.column})"
 
 
-@dataclass(frozen=True)
 class LexicalError:
-    code: str
-    message: str
-    offset: int
+    __slots__ = ("code", "message", "offset")
+
+    def __init__(self, code: str, message: str, offset: int):
+        self.code = code
+        self.message = message
+        self.offset = offset
+
+    def __repr__(self) -> str:
+        return f"LexicalError({self.code!r}, {self.message!r}, {self.offset})"
 
 
 class LineMap:
@@ -145,14 +158,16 @@ class LineMap:
         return line, offset - self.starts[line - 1] + 1
 
 
-@dataclass
 class _OpenTemplate:
     """A string template whose ``${`` is open: its segments so far (for triple quotes)."""
 
-    quote_offset: int
-    triple: bool
-    tokens: list[Token]
-    segments: list[tuple[int, int]]
+    __slots__ = ("quote_offset", "segments", "tokens", "triple")
+
+    def __init__(self, quote_offset: int, triple: bool, tokens: list[Token], segments: list[tuple[int, int]]):
+        self.quote_offset = quote_offset
+        self.triple = triple
+        self.tokens = tokens
+        self.segments = segments
 
 
 class Lexer:
@@ -264,6 +279,8 @@ class Lexer:
                 self._chain = 0
             return
         if not word.isascii():
+            import unicodedata
+
             word = unicodedata.normalize("NFC", word)
         self._emit(RESERVED if word in RESERVED_WORDS else IDENT, word, offset, end)
 
@@ -368,9 +385,9 @@ class Lexer:
         self._error("syntax-error", "merge conflict marker", offset)
         if text[offset] in "<>":
             return _MARKER_LINE_END.match(text, offset).end()
-        found = _MARKER_SECTION_END.search(text, offset + 7)
+        found = re.compile(_MARKER_SECTION_END).search(text, offset + 7)
         while found is not None and text[found.start()] == text[offset]:
-            found = _MARKER_SECTION_END.search(text, found.end())
+            found = re.compile(_MARKER_SECTION_END).search(text, found.end())
         return found.start() if found else len(text)
 
     # ---------------------------------------------------------------- strings
@@ -474,6 +491,8 @@ class Lexer:
             break
         name = self._decoder.unescape(offset + 1, content_end)
         if not name.isascii():
+            import unicodedata
+
             name = unicodedata.normalize("NFC", name)
         self._chain = 0
         self._emit(IDENT, name, offset, end)
@@ -532,7 +551,7 @@ class Lexer:
         text = self.text
         length = len(text)
         while position < length:
-            match = _DIRECTIVE_PATTERN.match(text, position)
+            match = _directive_pattern().match(text, position)
             group = match.lastgroup if match else None
             if group == "space" or group == "line_comment":
                 position = match.end()

@@ -40,8 +40,14 @@ MAX_DEPTH = 64  # nested instantiations / alias chains, before reporting a cycle
 
 @functools.cache
 def _prelude() -> s.Script:
-    resource = importlib.resources.files("sse_bridge.tsp").joinpath("prelude.tsp")
-    return parse(resource.read_text(encoding="utf-8"), "<typespec-prelude>")
+    """The library prelude's tree: parsed once, then cached on disk (``parse_library``)."""
+    from .parse import parse_library
+
+    try:
+        text = Path(__file__).with_name("prelude.tsp").read_text(encoding="utf-8")
+    except OSError:  # a package that is not plain files (a zip)
+        text = importlib.resources.files("sse_bridge.tsp").joinpath("prelude.tsp").read_text(encoding="utf-8")
+    return parse_library(text, "<typespec-prelude>")
 
 
 @dataclass(eq=False)

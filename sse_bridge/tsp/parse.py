@@ -6,11 +6,11 @@
 
 Pipeline: ``_lexing.Lexer`` (tokens, doc comments, decoded strings) → an LALR(1) driver
 over the parse table Lark builds from ``grammar/typespec.lark`` (``parser="lalr"``) →
-``_building.SyntaxBuilder`` callbacks, made by Lark's ParseTreeBuilder exactly as for an
-inline ``transformer=``: no parse tree is built, no Lark ``Tree``/``Token`` escapes. The
-driver is ours rather than Lark's ``parse()`` so that it can hand each callback the first
-token of its rule (positions and doc comments: the equivalent of ``propagate_positions``)
-and recover from syntax errors.
+``_building.SyntaxBuilder`` callbacks, which shape each rule's children as Lark's
+ParseTreeBuilder does for an inline ``transformer=`` (``_tables.py``): no parse tree is
+built. The driver is ours rather than Lark's ``parse()`` so that it can hand each callback
+the first token of its rule (positions and doc comments: the equivalent of
+``propagate_positions``) and recover from syntax errors.
 
 Diagnostic codes (stable):
 
@@ -36,46 +36,34 @@ delimiter (``;`` ``,`` ``)`` ``]`` ``}`` ``>``); failing that it skips to a ``;`
 and pops the parser stack until the following tokens parse again, so one run reports
 several independent errors.
 
-Start-up: building the LALR table from the grammar takes ~150 ms, so the built parser is
-cached with Lark's serialization (``Lark.save``/``Lark.load``, what its ``cache=`` option
-uses) in a user cache directory: ``$SSE_BRIDGE_CACHE_DIR``, else
-``$XDG_CACHE_HOME/sse-bridge`` or ``~/.cache/sse-bridge``, ``~/Library/Caches/sse-bridge``,
-``%LOCALAPPDATA%\\sse-bridge``. The file name carries a hash of the grammar text, the Lark
-version and the Python version, so a changed grammar never reads a stale cache. It is
-written to a temporary file and renamed (Lark's ``cache=`` writes in place, and its pickles
-differ from run to run, so two processes could interleave their bytes); an unwritable
-folder or an unreadable file only costs a rebuild. ``SSE_BRIDGE_CACHE_DIR=""`` disables the
-cache. Loading it takes ~15 ms; the parser is then kept for the process (functools.cache).
+Start-up: Lark takes ~150 ms to build the LALR table (and ~25 ms just to be imported), so
+the tables (``_tables.build``: plain data and the compiled callback code) are kept with
+``marshal`` in the user cache folder (``_cache.py``; ``SSE_BRIDGE_CACHE_DIR=""`` turns it
+off), in a file named after a hash of the grammar, the Lark version and the Python
+version: a changed grammar never reads a stale cache. Loading them takes ~2 ms and
+imports no Lark; Lark is only imported to rebuild them. The parser is then kept for the
+process (functools.cache). :func:`parse_library` also caches the trees of the library
+files parsed on every run (the prelude).
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import hashlib
-import importlib.resources
+import marshal
 import os
 import sys
-import tempfile
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
-import lark
-from lark import Tree
-from lark.lexer import Lexer as LarkLexer
-from lark.parse_tree_builder import ExpandSingleChild, ParseTreeBuilder
-from lark.parsers.lalr_analysis import Shift
-
 from sse_bridge.diagnostics import Diagnostic, InputError, Level, Location
-from sse_bridge.tsp import _lexing
-from sse_bridge.tsp._building import LarkCallbacks, SyntaxBuilder
+from sse_bridge.tsp import _cache, _lexing, _tables
+from sse_bridge.tsp._building import SyntaxBuilder, rule_callback
 from sse_bridge.tsp._lexing import END, Token
 from sse_bridge.tsp._text import quoted
 from sse_bridge.tsp.syntax import Script
 
 MAX_DIAGNOSTICS = 20
-_CACHE_FORMAT = "1"
+_CACHE_FORMAT = "2"
 _MAX_SKIPPED_TOKENS = 5000  # error recovery gives up after skipping this many tokens
 _LOOKAHEAD = 6  # tokens that must parse after a recovery for it to count
 
@@ -110,6 +98,36 @@ def parse(text: str, path: str = "<input>") -> Script:
     return script
 
 
+def parse_library(text: str, path: str) -> Script:
+    """:func:`parse` for a library file parsed on every run (the prelude): the tree is kept
+    (pickled) in the cache folder for this text, path and grammar and this parser's own
+    code (the files of its modules, told apart as Python's bytecode cache does: by size and
+    modification time), so any change to them parses again. Errors are never cached."""
+    found = _library_cache_entry(text, path)
+    data = _cache.load(found)
+    if data is not None:
+        try:
+            script = _unpickle(data)
+        except Exception:  # pickled by other code: parse again
+            script = None
+        if type(script) is Script and script.path == path:
+            return script
+    script = parse(text, path)
+    if found is not None:
+        import pickle
+
+        _cache.store(found, pickle.dumps(script, protocol=pickle.HIGHEST_PROTOCOL))
+    return script
+
+
+def _unpickle(data: bytes):
+    try:
+        from _pickle import loads  # the C unpickler, without the import of pickle.py
+    except ImportError:  # pragma: no cover - Pythons without the C accelerator
+        from pickle import loads
+    return loads(data)
+
+
 def _line_column(where) -> tuple[int, int]:
     return (where.line, where.column)
 
@@ -127,129 +145,146 @@ def _diagnostics(errors, lines: _lexing.LineMap, path: str) -> list[Diagnostic]:
 # ---------------------------------------------------------------------- the parser, built once
 
 
-class _NoLexer(LarkLexer):
-    """Lark never lexes here: tokens come from ``_lexing``."""
-
-    def __init__(self, lexer_conf) -> None:
-        pass
-
-    def lex(self, lexer_state, parser_state):  # pragma: no cover - never called
-        raise NotImplementedError
-
-
-@dataclass(frozen=True)
 class _Parser:
-    """The parse table, rearranged for the driver: ``table[state][symbol]`` is the next state
-    (an int) for a shift or a goto, or ``(size, rule name, callback, passes_child)`` for a
-    reduction; ``passes_child`` marks ``?rule: single_symbol`` reductions that keep their
-    child as is, which the driver skips calling."""
+    """The parse table, arranged for the driver: ``table[state][symbol]`` is the next state
+    (an int) for a shift or a goto, or ``[size, rule name, callback, passes_child]`` for a
+    reduction (one list per rule, shared by every state that reduces by it);
+    ``passes_child`` marks ``?rule: single_symbol`` reductions that keep their child as
+    is, which the driver skips calling."""
 
-    table: list[dict[str, int | tuple]]
-    start_state: int
-    end_state: int
-    kinds: dict[str, str]  # keyword / punctuation text -> terminal name
-    texts: dict[str, str]  # terminal name -> keyword / punctuation text
-    synchronizing: frozenset[str]  # the terminals of ';' and '}'
-    builder: SyntaxBuilder
-    lock: threading.Lock
+    __slots__ = ("builder", "end_state", "kinds", "lock", "start_state", "synchronizing", "table", "texts")
+
+    def __init__(
+        self, table: list[dict[str, int | list]], start_state: int, end_state: int, kinds: dict[str, str]
+    ):
+        self.table = table
+        self.start_state = start_state
+        self.end_state = end_state
+        self.kinds = kinds  # keyword / punctuation text -> terminal name
+        self.texts = {name: text for text, name in kinds.items()}  # terminal name -> its text
+        self.synchronizing = frozenset((kinds[";"], kinds["}"]))  # the terminals of ';' and '}'
+        self.builder = SyntaxBuilder()
+        self.lock = threading.Lock()
 
 
 @functools.cache
 def _parser() -> _Parser:
-    lark_parser = _load_lark(_grammar_text())
-    builder = SyntaxBuilder()
-    # What Lark(transformer=...) does for an inline transformer, done after loading so that
-    # the cached parser holds no transformer: one callback per rule, children filtered.
-    tree_builder = ParseTreeBuilder(
-        lark_parser.rules, Tree, False, False, lark_parser.options.maybe_placeholders
-    )
-    callbacks = tree_builder.create_callback(LarkCallbacks(builder))
-    conf = lark_parser.parse_interactive(None).parser_state.parse_conf
-    kinds = {}
-    for terminal in lark_parser.terminals:
-        if terminal.pattern.type == "str":
-            kinds[str(terminal.pattern.value)] = str(terminal.name)
-    numbers = {state: number for number, state in enumerate(conf.states)}
-    reductions = {}
-    for rule, callback in callbacks.items():
-        size = len(rule.expansion)
-        passes_child = size == 1 and type(callback) is ExpandSingleChild
-        reductions[rule] = (size, str(rule.origin.name), callback, passes_child)
-    table: list[dict[str, int | tuple]] = [{} for _ in numbers]
-    for state, actions in conf.states.items():
-        row = table[numbers[state]]
-        for symbol, (operation, argument) in actions.items():
-            row[str(symbol)] = numbers[argument] if operation is Shift else reductions[argument]
-    texts = {name: text for text, name in kinds.items()}
-    start, end = numbers[conf.start_state], numbers[conf.end_state]
-    synchronizing = frozenset((kinds[";"], kinds["}"]))
-    return _Parser(table, start, end, kinds, texts, synchronizing, builder, threading.Lock())
+    grammar = _grammar_text()
+    try:
+        return _make_parser(_load_tables(grammar))
+    except Exception:  # cached tables that do not fit after all: build them again
+        return _make_parser(_load_tables(grammar, rebuild=True))
 
 
+def _make_parser(tables: tuple) -> _Parser:
+    _, rows, rules, start, end, kinds, code = tables
+    parser = _Parser(rows, start, end, kinds)
+    namespace: dict = {}
+    exec(code, namespace)
+    for rule, factory in zip(rules, namespace["FACTORIES"], strict=True):
+        rule[2] = factory(rule_callback(parser.builder, rule[2]))  # the callback name -> the callback
+    return parser
+
+
+@functools.cache
 def _grammar_text() -> str:
     """The grammar as package data (``sse_bridge/grammar/typespec.lark`` in the wheel), else
     from the source tree's top-level ``grammar/`` folder."""
-    try:
-        resource = importlib.resources.files("sse_bridge").joinpath("grammar", "typespec.lark")
-        if resource.is_file():
-            return resource.read_text(encoding="utf-8")
-    except (OSError, ModuleNotFoundError, TypeError):
-        pass
-    return (Path(__file__).resolve().parents[2] / "grammar" / "typespec.lark").read_text(encoding="utf-8")
-
-
-def _load_lark(grammar: str) -> lark.Lark:
-    """The LALR parser for this grammar: from the cache file when it loads, else built (and
-    then cached, written to a temporary file and renamed so no reader sees half a file)."""
-    cache_file = _cache_file(grammar)
-    if cache_file is not None:
+    here = Path(__file__).resolve()
+    for candidate in (
+        here.parents[1] / "grammar" / "typespec.lark",
+        here.parents[2] / "grammar" / "typespec.lark",
+    ):
         try:
-            with open(cache_file, "rb") as handle:
-                return lark.Lark.load(handle)
-        except Exception:  # missing, unreadable, truncated, or pickled by another version: rebuild
+            return candidate.read_text(encoding="utf-8")
+        except OSError:
             pass
-    built = lark.Lark(grammar, parser="lalr", lexer=_NoLexer, start="script", maybe_placeholders=True)
-    if cache_file is not None:
-        _write_cache(cache_file, built)
-    return built
+    import importlib.resources  # a package that is not plain files (a zip)
+
+    return (
+        importlib.resources.files("sse_bridge")
+        .joinpath("grammar", "typespec.lark")
+        .read_text(encoding="utf-8")
+    )
 
 
-def _write_cache(cache_file: Path, built: lark.Lark) -> None:
-    temporary = None
+def _load_tables(grammar: str, rebuild: bool = False) -> tuple:
+    """The parser tables for this grammar (``_tables.build``): from the cache when they
+    load (unless ``rebuild``), else built with Lark (and then cached)."""
+    found = _tables_cache_entry(grammar)
+    data = None if rebuild else _cache.load(found)
+    if data is not None:
+        try:
+            tables = marshal.loads(data)
+        except Exception:  # written by another Python: rebuild
+            tables = None
+        if _well_formed(tables):
+            return tables
+    tables = _tables.build(grammar)
+    if found is not None:
+        _cache.store(found, marshal.dumps(tables))
+    return tables
+
+
+def _well_formed(tables) -> bool:
+    return (
+        type(tables) is tuple
+        and len(tables) == 7
+        and tables[0] == _tables.FORMAT
+        and type(tables[1]) is list
+        and type(tables[2]) is list
+        and type(tables[5]) is dict
+        and type(tables[6]) is type(_well_formed.__code__)
+    )
+
+
+def _tables_cache_entry(grammar: str):
+    """The cache entry of the tables built from this grammar by this Lark for this Python
+    (``_cache.entry``); None when caching is off."""
+    return _cache.entry(
+        "typespec-parser", "\0".join((_CACHE_FORMAT, _lark_version(), sys.version, grammar)), ".tables"
+    )
+
+
+def _library_cache_entry(text: str, path: str):
+    """The cache entry of the tree of a library file; None when caching is off, or when the
+    parser's modules are not files."""
+    versions = []
+    for module in _PARSER_MODULES:
+        try:
+            status = os.stat(getattr(sys.modules[module], "__file__", None))
+        except (KeyError, TypeError, OSError):
+            return None
+        versions.append(f"{module} {status.st_size} {status.st_mtime_ns}")
+    fingerprint = "\0".join((_CACHE_FORMAT, sys.version, *versions, _grammar_text(), path, text))
+    # one file per library path, Python and copy of sse-bridge: a newer tree replaces the older
+    name = f"{path}\0{sys.version}\0{__file__}"
+    return _cache.entry("typespec-library", fingerprint, ".pickle", name=name)
+
+
+_PARSER_MODULES = tuple(
+    f"sse_bridge.tsp.{name}"
+    for name in ("syntax", "_records", "_building", "_lexing", "_text", "parse", "_tables")
+)
+
+
+def _lark_version() -> str:
+    """What identifies the installed Lark, without importing it: the text of its
+    ``__init__.py`` (which holds ``__version__``)."""
+    module = sys.modules.get("lark")
+    origin = getattr(module, "__file__", None)
+    if origin is None:
+        for finder in sys.meta_path:
+            find_spec = getattr(finder, "find_spec", None)
+            spec = find_spec("lark", None) if find_spec is not None else None
+            if spec is not None:
+                origin = spec.origin
+                break
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=cache_file.parent, prefix=".typespec-parser-", suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            built.save(stream)
-        os.replace(temporary, cache_file)
-        temporary = None
-    except Exception:  # an unwritable folder (or any failure to save) only costs a rebuild next time
-        pass
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-
-
-def _cache_file(grammar: str) -> Path | None:
-    """Where the parser built from this grammar is cached; None when caching is off."""
-    configured = os.environ.get("SSE_BRIDGE_CACHE_DIR")
-    try:
-        if configured is not None:
-            if not configured:
-                return None
-            folder = Path(configured)
-        elif sys.platform == "win32":
-            folder = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "sse-bridge"
-        elif sys.platform == "darwin":
-            folder = Path.home() / "Library" / "Caches" / "sse-bridge"
-        else:
-            folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sse-bridge"
-    except RuntimeError:  # no home folder to be found
-        return None
-    fingerprint = "\0".join((_CACHE_FORMAT, lark.__version__, sys.version, grammar))
-    digest = hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:24]
-    return folder / f"typespec-parser-{digest}.lark-cache"
+        with open(origin, "rb") as handle:
+            return handle.read().decode("utf-8", "surrogateescape")
+    except (OSError, TypeError):
+        return "no lark"
 
 
 # ---------------------------------------------------------------------- the LALR driver

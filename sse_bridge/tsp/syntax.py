@@ -1,16 +1,17 @@
 """The TypeSpec syntax tree (SPEC §5): what ``tsp/parse.py`` produces from source text.
 
-Plain frozen dataclasses, one per construct of the TypeSpec subset; no Lark ``Tree`` or
-``Token`` ever leaves the parse module. Positions (``pos``) never take part in equality.
+Plain records (``tsp/_records.py``: dataclass-like, compared by value, immutable by
+convention), one per construct of the TypeSpec subset; only these, tuples and plain values
+ever leave the parse module. Positions (``pos``) never take part in equality.
 Names are kept as written (backticks removed); resolution happens in ``tsp/check.py``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from sse_bridge.tsp._records import field, record
 
 
-@dataclass(frozen=True)
+@record
 class Pos:
     line: int
     column: int
@@ -23,18 +24,18 @@ def _pos() -> Pos | None:
 # --- expressions: types and values share one syntax in TypeSpec -------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Expr:
     pass
 
 
-@dataclass(frozen=True)
+@record
 class Identifier(Expr):
     name: str
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class MemberAccess(Expr):
     """``base.name`` (namespace / enum member / model property path) or ``base::name``."""
 
@@ -44,14 +45,14 @@ class MemberAccess(Expr):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class TemplateArgument:
     value: Expr
     name: str | None = None  # named template argument ``T = string``
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class TypeReference(Expr):
     """A reference with template arguments: ``Page<Pet>``, ``Record<string>``."""
 
@@ -60,13 +61,13 @@ class TypeReference(Expr):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class StringLiteral(Expr):
     value: str
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class StringTemplate(Expr):
     """``"a ${b} c"``: parts alternate between ``str`` and ``Expr``."""
 
@@ -74,20 +75,20 @@ class StringTemplate(Expr):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class NumericLiteral(Expr):
     value: int | float
     text: str  # as written, e.g. ``0x1F`` or ``1e3``
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class BooleanLiteral(Expr):
     value: bool
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class Keyword(Expr):
     """``void``, ``never``, ``unknown``, ``null``."""
 
@@ -95,31 +96,31 @@ class Keyword(Expr):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class UnionExpression(Expr):
     options: tuple[Expr, ...]
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class IntersectionExpression(Expr):
     options: tuple[Expr, ...]
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class ArrayExpression(Expr):
     element: Expr
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class TupleExpression(Expr):
     items: tuple[Expr, ...]
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class ModelExpression(Expr):
     """An anonymous model ``{ a: string; ...B }``."""
 
@@ -127,7 +128,7 @@ class ModelExpression(Expr):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class ValueOf(Expr):
     """``valueof T`` (template parameter constraints)."""
 
@@ -135,7 +136,7 @@ class ValueOf(Expr):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class TypeOf(Expr):
     """``typeof x``."""
 
@@ -143,7 +144,7 @@ class TypeOf(Expr):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class ObjectLiteral(Expr):
     """``#{ a: 1, ...other }``: entries are ``ObjectLiteralProperty`` or ``ObjectLiteralSpread``."""
 
@@ -151,20 +152,20 @@ class ObjectLiteral(Expr):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class ObjectLiteralProperty:
     name: str
     value: Expr
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class ObjectLiteralSpread:
     target: Expr
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class ArrayLiteral(Expr):
     """``#[1, 2]``."""
 
@@ -172,7 +173,7 @@ class ArrayLiteral(Expr):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class CallExpression(Expr):
     """``utcDateTime.fromISO("...")`` (scalar constructors) or ``int8(3)``."""
 
@@ -184,7 +185,7 @@ class CallExpression(Expr):
 # --- decorators and directives -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Decorator:
     """``@name(args)`` applied to the declaration or member it precedes."""
 
@@ -193,7 +194,7 @@ class Decorator:
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class Directive:
     """``#suppress "code" "message"`` or ``#deprecated "message"``."""
 
@@ -205,7 +206,7 @@ class Directive:
 # --- members -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class ModelProperty:
     name: str
     type: Expr
@@ -217,7 +218,7 @@ class ModelProperty:
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class ModelSpread:
     target: Expr
     pos: Pos | None = _pos()
@@ -226,7 +227,7 @@ class ModelSpread:
 ModelMember = ModelProperty | ModelSpread
 
 
-@dataclass(frozen=True)
+@record
 class UnionVariant:
     type: Expr
     name: str | None = None
@@ -236,7 +237,7 @@ class UnionVariant:
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class EnumMember:
     name: str
     value: Expr | None = None  # StringLiteral or NumericLiteral
@@ -246,13 +247,13 @@ class EnumMember:
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class EnumSpread:
     target: Expr
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class TemplateParameter:
     name: str
     constraint: Expr | None = None
@@ -260,7 +261,7 @@ class TemplateParameter:
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class FunctionParameter:
     """A parameter of a scalar constructor ``init fromISO(value: string)``."""
 
@@ -271,7 +272,7 @@ class FunctionParameter:
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class ScalarConstructor:
     name: str
     parameters: tuple[FunctionParameter, ...]
@@ -281,29 +282,29 @@ class ScalarConstructor:
 # --- statements ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Statement:
     pass
 
 
-@dataclass(frozen=True)
+@record
 class Declaration(Statement):
     """Base for everything that declares a name; subclasses add their own fields."""
 
 
-@dataclass(frozen=True)
+@record
 class ImportStatement(Statement):
     path: str
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class UsingStatement(Statement):
     target: Expr  # Identifier or MemberAccess
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class NamespaceDeclaration(Declaration):
     """``namespace A.B { ... }``, or the file-level ``namespace A.B;`` (``block=False``),
     whose statements are the rest of the file."""
@@ -317,7 +318,7 @@ class NamespaceDeclaration(Declaration):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class ModelDeclaration(Declaration):
     name: str
     members: tuple[ModelMember, ...] = ()
@@ -330,7 +331,7 @@ class ModelDeclaration(Declaration):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class UnionDeclaration(Declaration):
     name: str
     variants: tuple[UnionVariant, ...] = ()
@@ -341,7 +342,7 @@ class UnionDeclaration(Declaration):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class EnumDeclaration(Declaration):
     name: str
     members: tuple[EnumMember | EnumSpread, ...] = ()
@@ -351,7 +352,7 @@ class EnumDeclaration(Declaration):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class ScalarDeclaration(Declaration):
     name: str
     extends: Expr | None = None
@@ -363,7 +364,7 @@ class ScalarDeclaration(Declaration):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class AliasDeclaration(Declaration):
     name: str
     value: Expr
@@ -373,7 +374,7 @@ class AliasDeclaration(Declaration):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class ConstDeclaration(Declaration):
     name: str
     value: Expr
@@ -383,7 +384,7 @@ class ConstDeclaration(Declaration):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class OperationSignature:
     """``(params): ReturnType``; ``parameters`` is a model expression's member list."""
 
@@ -392,7 +393,7 @@ class OperationSignature:
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class OperationDeclaration(Declaration):
     name: str
     signature: OperationSignature | None = None  # exactly one of signature / is_
@@ -404,7 +405,7 @@ class OperationDeclaration(Declaration):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class InterfaceDeclaration(Declaration):
     name: str
     operations: tuple[OperationDeclaration, ...] = ()
@@ -416,7 +417,7 @@ class InterfaceDeclaration(Declaration):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class AugmentDecorator(Statement):
     """``@@doc(Target.member, "text")``: the first argument is the target."""
 
@@ -426,7 +427,7 @@ class AugmentDecorator(Statement):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class DecoratorDeclaration(Statement):
     """``extern dec name(target, ...)``: accepted, and ignored by the checker."""
 
@@ -434,7 +435,7 @@ class DecoratorDeclaration(Statement):
     pos: Pos | None = _pos()
 
 
-@dataclass(frozen=True)
+@record
 class Script:
     path: str
     statements: tuple[Statement, ...]

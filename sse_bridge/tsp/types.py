@@ -1,18 +1,18 @@
 """The checker's view of a TypeSpec program: declared and instantiated types (SPEC §5).
 
 These are the checker's working objects (mutable while the program is checked, compared by
-identity, like the compiler's own type graph). ``tsp/lower.py`` and ``tsp/http.py`` turn
-them into the frozen IR; nothing outside the ``tsp`` package sees them.
+identity, like the compiler's own type graph), records of ``tsp/_records.py`` (dataclass-
+like, cheaper to define); only the values at the end compare by value. ``tsp/lower.py`` and
+``tsp/http.py`` turn them into the frozen IR; nothing outside the ``tsp`` package sees them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from . import syntax
+from ._records import field, record
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Applied:
     """A decorator applied to a type, with its evaluated arguments."""
 
@@ -21,7 +21,7 @@ class Applied:
     node: object = None  # the syntax node, for locations
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Type:
     decorators: list[Applied] = field(default_factory=list, kw_only=True)
     doc: str | None = field(default=None, kw_only=True)
@@ -42,7 +42,7 @@ class Type:
         return default
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Namespace(Type):
     name: str
     parent: Namespace | None
@@ -62,17 +62,17 @@ class Namespace(Type):
         return ".".join(self.path)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Intrinsic(Type):
     name: str  # void, never, unknown, null, ErrorType
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Literal(Type):
     value: str | int | float | bool
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Scalar(Type):
     name: str
     namespace: Namespace | None
@@ -81,7 +81,7 @@ class Scalar(Type):
     template_args: tuple = ()
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Property(Type):
     name: str
     type: Type
@@ -92,7 +92,7 @@ class Property(Type):
     source: Property | None = None  # the property this one was copied from (spread / is)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Model(Type):
     name: str | None  # None: an anonymous model expression
     namespace: Namespace | None
@@ -113,19 +113,19 @@ class Model(Type):
         return self.indexer is not None and self.indexer[0] == "record"
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Tuple(Type):
     items: list[Type]
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Variant(Type):
     name: str | None
     type: Type
     union: Union | None = None
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Union(Type):
     name: str | None  # None: an expression ``A | B``
     namespace: Namespace | None
@@ -133,21 +133,21 @@ class Union(Type):
     template_args: tuple = ()
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class EnumMember(Type):
     name: str
     value: str | int | float
     enum: Enum | None = None
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Enum(Type):
     name: str
     namespace: Namespace | None
     members: dict[str, EnumMember] = field(default_factory=dict)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Operation(Type):
     name: str
     namespace: Namespace | None
@@ -157,14 +157,14 @@ class Operation(Type):
     source: Operation | None = None  # ``op x is y``
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Interface(Type):
     name: str
     namespace: Namespace | None
     operations: dict[str, Operation] = field(default_factory=dict)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class TemplateParameter(Type):
     """An unbound template parameter (only inside template declarations)."""
 
@@ -174,19 +174,19 @@ class TemplateParameter(Type):
 # --- values ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class EnumValue:
     member: EnumMember
 
 
-@dataclass(frozen=True)
+@record
 class ScalarValue:
     scalar: Scalar
     constructor: str
     args: tuple
 
 
-@dataclass(frozen=True)
+@record
 class TypeValue:
     """A type used where a value was expected (decorator arguments take either)."""
 
