@@ -418,7 +418,15 @@ def test_declarations_fixture():
     assert found["Pair"].template_parameters[1] == s.TemplateParameter("V", None, s.Identifier("K"))
     assert found["answer"] == s.ConstDeclaration("answer", s.NumericLiteral(42, "42"))
     assert found["Hidden"].directives[0].arguments == (s.StringLiteral("experimental-feature"),)
-    for name in ("tagged", "secret", "combine", "plain"):
+    assert [(p.name, p.optional, p.rest) for p in found["tagged"].parameters] == [
+        ("target", False, False),
+        ("name", False, False),
+        ("more", False, True),
+    ]
+    assert found["tagged"].parameters[1].type == s.ValueOf(s.Identifier("string"))
+    assert found["tagged"].parameters[2].type == s.ValueOf(s.ArrayExpression(s.Identifier("string")))
+    assert [p.name for p in found["secret"].parameters] == ["target"]
+    for name in ("combine", "plain"):  # functions: declared, not used by the checker
         assert found[name] == s.DecoratorDeclaration(name)
 
 

@@ -431,7 +431,9 @@ class SyntaxBuilder:
                 "the target parameter of a decorator declaration cannot be optional", parameters[0].pos
             )
         return _Pending(
-            s.DecoratorDeclaration, {"name": name.value, "pos": name.pos}, "a decorator declaration"
+            s.DecoratorDeclaration,
+            {"name": name.value, "parameters": tuple(parameters), "pos": name.pos},
+            "a decorator declaration",
         )
 
     def function_declaration(self, name: Token, *parameters_and_return_type):

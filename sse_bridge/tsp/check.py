@@ -102,6 +102,10 @@ class Checker:
         self.program = Program()
         self._visible: set[str] = {CORE, f"{CORE}.Reflection"}
         self._depth = 0
+        # Declarations whose heritage (``is``, ``extends``, spreads) is being resolved, innermost
+        # last; None marks a member's type being evaluated, where a reference back is fine
+        # (``model Node { next: Node }``). See declarations.derives_from_itself.
+        self.deriving: list[object] = []
         self._augments: list[tuple[s.AugmentDecorator, Scope]] = []
         self._usings: dict[tuple[int, int], t.Namespace | None] = {}
 
@@ -544,6 +548,8 @@ class Checker:
                 continue
             name = ".".join((*resolved.namespace.path, resolved.node.name))
             args = [self.decorator_argument(arg, scope) for arg in node.arguments]
+            if not decorator_rules.arguments_fit(self, resolved.node, node, args, scope):
+                continue  # reported; the decorator is not applied, as the compiler does
             applied = t.Applied(name, args, node)
             target.decorators.append(applied)
             decorator_rules.on_apply(self, target, applied, scope)

@@ -21,7 +21,7 @@ def evaluate(checker: Checker, symbol: Symbol, scope: Scope, key: tuple, binding
         for variant_node in node.variants:
             variant = t.Variant(
                 variant_node.name,
-                type_of(checker, variant_node.type, scope),
+                _member_type(checker, variant_node.type, scope),
                 union=union,
                 node=variant_node,
                 file=scope.path,
@@ -44,8 +44,15 @@ def evaluate(checker: Checker, symbol: Symbol, scope: Scope, key: tuple, binding
         )
         _remember(symbol, key, scalar)
         if node.extends is not None:
-            base = type_of(checker, node.extends, scope)
-            if isinstance(base, t.Scalar):
+            base = _heritage(checker, scalar, node.extends, scope)
+            if isinstance(base, t.Scalar) and (base is scalar or derives_from_itself(checker, base)):
+                checker.error(
+                    "circular-base-type",
+                    f"Type '{base.name}' recursively references itself as a base type.",
+                    base.node,
+                    base.file,
+                )
+            elif isinstance(base, t.Scalar):
                 scalar.base = base
             elif base is not t.ERROR:
                 checker.error(
@@ -88,8 +95,16 @@ def _model(
         )
         return model
     if node.is_ is not None:
-        source = type_of(checker, node.is_, scope)
-        if isinstance(source, t.Model):
+        source = _heritage(checker, model, node.is_, scope)
+        if source is model or (isinstance(source, t.Model) and derives_from_itself(checker, source)):
+            # As the compiler: at the name of the declaration the loop started from.
+            checker.error(
+                "circular-base-type",
+                f"Type '{source.name}' recursively references itself as a base type.",
+                source.node,
+                source.file,
+            )
+        elif isinstance(source, t.Model):
             model.source_model = source
             model.base = source.base
             model.indexer = source.indexer
@@ -102,9 +117,9 @@ def _model(
         elif source is not t.ERROR:
             checker.error("is-model", "Model `is` must specify a model.", node.is_, scope.path)
     if node.extends is not None:
-        base = type_of(checker, node.extends, scope)
+        base = _heritage(checker, model, node.extends, scope)
         if isinstance(base, t.Model):
-            if _extends_itself(base, model):
+            if _extends_itself(base, model) or derives_from_itself(checker, base):
                 checker.error(
                     "circular-base-type",
                     f"Type '{node.name}' recursively references itself as a base type.",
@@ -118,6 +133,37 @@ def _model(
     fill_members(checker, model, node.members, scope)
     checker.apply_decorators(model, node.decorators, node.directives, scope)
     return model
+
+
+def _heritage(checker: Checker, declaration, expr: s.Expr, scope: Scope):
+    """The type ``expr`` names as the heritage of ``declaration`` (its ``is``, ``extends`` or
+    a spread), evaluated with ``declaration`` on the deriving stack."""
+    checker.deriving.append(declaration)
+    try:
+        return type_of(checker, expr, scope)
+    finally:
+        checker.deriving.pop()
+
+
+def _member_type(checker: Checker, expr: s.Expr, scope: Scope):
+    """A member's type: references back to the declarations being derived are fine here."""
+    checker.deriving.append(None)
+    try:
+        return type_of(checker, expr, scope)
+    finally:
+        checker.deriving.pop()
+
+
+def derives_from_itself(checker: Checker, source) -> bool:
+    """Whether ``source`` is still having its heritage resolved along the current chain of
+    ``is`` / ``extends`` / spreads (``model A is B; model B is A``, ``model M { ...M }``):
+    it would be built from itself."""
+    for declaration in reversed(checker.deriving):
+        if declaration is None:
+            return False
+        if declaration is source:
+            return True
+    return False
 
 
 def _extends_itself(base: t.Model, model: t.Model) -> bool:
@@ -143,8 +189,15 @@ def _as_type(value) -> t.Type:
 def fill_members(checker: Checker, model: t.Model, members, scope: Scope) -> None:
     for member in members:
         if isinstance(member, s.ModelSpread):
-            source = type_of(checker, member.target, scope)
-            if isinstance(source, t.Model):
+            source = _heritage(checker, model, member.target, scope)
+            if source is model or (isinstance(source, t.Model) and derives_from_itself(checker, source)):
+                checker.error(
+                    "spread-model",
+                    "Cannot spread type within its own declaration.",
+                    member.target,
+                    scope.path,
+                )
+            elif isinstance(source, t.Model):
                 if source.is_record:
                     model.indexer = source.indexer
                 for prop in all_properties(source):
@@ -156,7 +209,7 @@ def fill_members(checker: Checker, model: t.Model, members, scope: Scope) -> Non
             continue
         prop = t.Property(
             member.name,
-            type_of(checker, member.type, scope),
+            _member_type(checker, member.type, scope),
             optional=member.optional,
             model=model,
             node=member,
@@ -226,8 +279,15 @@ def operation(
     if symbol is not None:
         _remember(symbol, key, op)
     if node.is_ is not None:
-        source = type_of(checker, node.is_, scope)
-        if isinstance(source, t.Operation):
+        source = _heritage(checker, op, node.is_, scope)
+        if source is op or (isinstance(source, t.Operation) and derives_from_itself(checker, source)):
+            checker.error(
+                "circular-op-signature",
+                f"Operation '{source.name}' recursively references itself.",
+                node.is_,
+                scope.path,
+            )
+        elif isinstance(source, t.Operation):
             op.source = source
             op.parameters = _copy_model(source.parameters, op)
             op.return_type = source.return_type
@@ -245,7 +305,7 @@ def operation(
         parameters = t.Model(None, None, node=node.signature, file=scope.path)
         fill_members(checker, parameters, node.signature.parameters, scope)
         op.parameters = parameters
-        op.return_type = type_of(checker, node.signature.return_type, scope)
+        op.return_type = _member_type(checker, node.signature.return_type, scope)
     if op.parameters is None:
         op.parameters = t.Model(None, None)
     if op.return_type is None:

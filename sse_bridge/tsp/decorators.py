@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from . import syntax as s
 from . import types as t
 
 
@@ -98,3 +99,153 @@ _HANDLERS = {
     "TypeSpec.doc": _formatted,
     "TypeSpec.friendlyName": _formatted,
 }
+
+
+# --- arguments (SPEC §7: a wrong argument is the compiler's ``invalid-argument``) -------------
+
+_NUMERIC = frozenset(
+    [
+        "integer",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "safeint",
+        "float",
+        "float32",
+        "float64",
+        "numeric",
+        "decimal",
+        "decimal128",
+    ]
+)
+
+
+def arguments_fit(checker, declaration, node: s.Decorator, args: list, scope) -> bool:
+    """Whether the arguments of ``node`` fit the parameters its ``extern dec`` declares: how
+    many there are, and for ``valueof`` parameters, the kind of value. Each misfit is
+    reported as the compiler reports it."""
+    parameters = getattr(declaration, "parameters", ())[1:]  # the first is the target
+    if not parameters and not isinstance(declaration, s.DecoratorDeclaration):
+        return True
+    required = sum(1 for p in parameters if not p.optional and not p.rest)
+    rest = any(p.rest for p in parameters)
+    if len(args) < required or (not rest and len(args) > len(parameters)):
+        if rest:
+            expected = f"at least {required}"
+        elif required == len(parameters):
+            expected = str(required)
+        else:
+            expected = f"{required}-{len(parameters)}"
+        checker.error(
+            "invalid-argument-count", f"Expected {expected} arguments, but got {len(args)}.", node, scope.path
+        )
+        return False
+    fits = True
+    for index, (argument, expr) in enumerate(zip(args, node.arguments, strict=True)):
+        parameter = parameters[min(index, len(parameters) - 1)]
+        accepted = _accepted_kinds(parameter.type, parameter.rest)
+        kind = _value_kind(argument)
+        if accepted is None or kind is None or kind in accepted:
+            continue
+        checker.error(
+            "invalid-argument",
+            f"Argument of type '{_shown_value(argument)}' is not assignable to parameter of type "
+            f"'{_shown_type(parameter.type)}'",
+            expr,
+            scope.path,
+        )
+        fits = False
+    return fits
+
+
+def _accepted_kinds(expr, rest: bool) -> frozenset[str] | None:
+    """The kinds of value a ``valueof`` parameter takes (None: any value, or a type parameter,
+    which is not checked here)."""
+    if not isinstance(expr, s.ValueOf):
+        return None
+    target = expr.target
+    if rest and isinstance(target, s.ArrayExpression):
+        target = target.element  # ``...values: valueof T[]``: each argument is a T
+    return _kinds(target)
+
+
+def _kinds(expr) -> frozenset[str] | None:
+    if isinstance(expr, s.UnionExpression):
+        kinds = [_kinds(option) for option in expr.options]
+        return None if None in kinds else frozenset().union(*kinds)
+    if isinstance(expr, s.ArrayExpression):
+        return frozenset({"array"})
+    name = expr.name if isinstance(expr, (s.Identifier, s.MemberAccess, s.Keyword)) else None
+    if name is None or name == "unknown":
+        return None
+    if name == "string":
+        return frozenset({"string"})
+    if name in _NUMERIC:
+        return frozenset({"number"})
+    if name == "boolean":
+        return frozenset({"boolean"})
+    if name == "EnumMember":
+        return frozenset({"enum"})
+    return frozenset({"object"})  # the options models: ServiceOptions, HeaderOptions ...
+
+
+def _value_kind(value) -> str | None:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, t.EnumValue):
+        return "enum"
+    if isinstance(value, t.TypeValue):
+        return _value_kind(value.type)
+    if isinstance(value, t.Literal):  # a literal type stands for its value
+        return _value_kind(value.value)
+    if isinstance(value, t.TemplateParameter) or value is t.ERROR:
+        return None  # not known until instantiated / already reported
+    if isinstance(value, t.Type):
+        return "type"  # a type where a value is wanted: never fits
+    return None  # a scalar value (``utcDateTime.fromISO(...)``) ...: not judged here
+
+
+def _shown_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"' if len(value) <= 40 else f'"{value[:37]}..."'
+    if isinstance(value, dict):
+        return "#{...}"
+    if isinstance(value, list):
+        return "#[...]"
+    if isinstance(value, t.TypeValue):
+        return _shown_value(value.type)
+    if isinstance(value, t.Literal):
+        return _shown_value(value.value)
+    if isinstance(value, t.Type):
+        name = getattr(value, "name", None) or type(value).__name__.lower()
+        namespace = getattr(value, "namespace", None)
+        owner = namespace.full_name if isinstance(namespace, t.Namespace) else ""
+        return name if not owner or owner == "TypeSpec" else f"{owner}.{name}"
+    return str(value)
+
+
+def _shown_type(expr) -> str:
+    if isinstance(expr, s.ValueOf):
+        return f"valueof {_shown_type(expr.target)}"
+    if isinstance(expr, s.UnionExpression):
+        return " | ".join(_shown_type(option) for option in expr.options)
+    if isinstance(expr, s.ArrayExpression):
+        return f"{_shown_type(expr.element)}[]"
+    if isinstance(expr, s.MemberAccess):
+        return f"{_shown_type(expr.base)}.{expr.name}"
+    return getattr(expr, "name", "unknown")

@@ -490,6 +490,18 @@ def _split(kind: t.Type) -> list[t.Type]:
     return [kind]
 
 
+def _status_code(value: object) -> int | None:
+    """A status code as ``@typespec/http`` reads a literal: a number, or a string of one
+    (``"200"``), integral and within 100-599; None otherwise."""
+    if isinstance(value, str):
+        value = int(value) if value.strip().isdigit() else None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599:
+        return value
+    return None
+
+
 def _statuses(prop: t.Property, lowering: Lowering) -> list[int | str]:
     kind = prop.type
     values = []
@@ -498,7 +510,14 @@ def _statuses(prop: t.Property, lowering: Lowering) -> list[int | str]:
     elif isinstance(kind, t.Union):
         values = [v.type.value for v in kind.variants if isinstance(v.type, t.Literal)]
     if values:
-        return [int(v) if isinstance(v, (int, float)) else str(v) for v in values]
+        codes = [_status_code(v) for v in values]
+        if None in codes:
+            lowering.diagnostics.error(
+                "@typespec/http/status-code-invalid",
+                "statusCode value must be a three digit code between 100 and 599",
+                lowering.pos(prop),
+            )
+        return [code for code in codes if code is not None]
     low = prop.first_arg("TypeSpec.minValue")
     high = prop.first_arg("TypeSpec.maxValue")
     if isinstance(low, int) and isinstance(high, int) and low % 100 == 0 and high == low + 99:

@@ -429,9 +429,11 @@ class AugmentDecorator(Statement):
 
 @record
 class DecoratorDeclaration(Statement):
-    """``extern dec name(target, ...)``: accepted, and ignored by the checker."""
+    """``extern dec name(target, ...)``: the checker implements the decorator itself, and
+    checks the arguments of each use against ``parameters`` (the target first)."""
 
     name: str
+    parameters: tuple[FunctionParameter, ...] = ()
     pos: Pos | None = _pos()
 
 
