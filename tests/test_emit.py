@@ -14,7 +14,7 @@ from openapi_spec_validator import validate
 from oracle import compile_typespec
 from sse_samples import ContentValidator, pointer_of, resolve_pointer, sample_event, validator_for
 
-from sse_bridge import InputError, emit_openapi
+from sse_bridge import InputError, emit_openapi, import_openapi
 
 CASES = fixture_cases("emit", "main.tsp")
 INVALID = sorted((FIXTURES / "emit-invalid").glob("*.tsp"))
@@ -34,6 +34,19 @@ def test_emitted_document_is_valid_openapi(path):
     document = yaml.safe_load(_emit(path))
     assert document["openapi"] == "3.2.0"
     validate(document)
+
+
+@pytest.mark.parametrize("path", CASES, ids=case_id)
+def test_openapi_3_1_output_is_valid_and_reads_back_as_the_3_2_output_does(path):
+    """``--openapi-version 3.1.0``: a valid 3.1 document, whose streams (in the 3.0/3.1
+    convention: a ``schema`` describing one event) import back to the same TypeSpec as the
+    3.2 document's ``itemSchema`` streams."""
+    older = emit_openapi(path, openapi_version="3.1.0").output
+    document = yaml.safe_load(older)
+    assert document["openapi"] == "3.1.0"
+    validate(document)
+    assert "itemSchema" not in older
+    assert import_openapi(older).output == import_openapi(_emit(path)).output
 
 
 def _escape(key: str) -> str:

@@ -66,7 +66,7 @@ class StreamImporter:
         uses: dict[str, tuple[int, str]] = {}
         for media_type, media, _at, status in media_types:
             if media_type.split(";")[0].strip().lower() != SSE or not (
-                _is_success(status) or "itemSchema" in media
+                _streams_by_schema(status) or "itemSchema" in media
             ):
                 continue
             key = "itemSchema" if "itemSchema" in media else "schema"
@@ -107,7 +107,7 @@ class StreamImporter:
     ) -> ir.Content | None:
         """A stream ``Content`` for ``media``, or None when it is not a stream."""
         base = media_type.split(";")[0].strip().lower()
-        if base == SSE and (_is_success(status) or "itemSchema" in media):
+        if base == SSE and (_streams_by_schema(status) or "itemSchema" in media):
             return ir.Content(media_type, ir.StreamOf("sse", self._events_ref(media, at, hint), SSE))
         if base in JSONL_TYPES:
             legacy = self.ctx.version < (3, 2)
@@ -501,9 +501,11 @@ def _merge_siblings(target: dict, siblings: dict) -> dict:
     return merged
 
 
-def _is_success(status: int | str) -> bool:
-    text = str(status)
-    return text.startswith("2")
+def _streams_by_schema(status: int | str) -> bool:
+    """Where a ``text/event-stream`` media type with only a ``schema`` (the 3.0/3.1
+    convention: the schema describes one event) is a stream: success responses and request
+    bodies. An error response declared so is a plain body (warning ``error-stream-as-body``)."""
+    return status == "request" or str(status).startswith("2")
 
 
 def _is_plain_string(schema: dict) -> bool:
