@@ -57,13 +57,15 @@ class ImportContext:
 
     # --- declarations, in the order their slots were reserved -------------------------------
 
-    def reserve(self, wanted: str) -> str:
+    def reserve(self, wanted: str, first: bool = False) -> str:
         """Allocate a unique declaration name and its place: after the current owner's
-        earlier children."""
+        earlier children (``first``: before all its other children, after earlier ``first``
+        ones)."""
         name = self.names.allocate(wanted)
-        index = self._children.get(self.owner, 0)
-        self._children[self.owner] = index + 1
-        self._order[name] = (*self.owner, index)
+        key = (*self.owner, -1) if first else self.owner
+        index = self._children.get(key, 0)
+        self._children[key] = index + 1
+        self._order[name] = (*key, index)
         return name
 
     def order_of(self, name: str) -> tuple[int, ...]:

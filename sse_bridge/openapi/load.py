@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import ir
 from ..diagnostics import DiagnosticBag
-from ..names import pascal_case
+from ..names import REFERENCED_NAMES, pascal_case
 from . import inheritance, values
 from .context import VERSION, At, ImportContext, kind_of
 from .operations import OperationImporter, security_requirements
@@ -74,6 +74,8 @@ def import_document(
     resolver = RefResolver(source, diagnostics, base_dir, prepare=shapes.document)
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
     ns = namespace or pascal_case(str(info.get("title") or "Api"))
+    if namespace is None and ns in REFERENCED_NAMES:
+        ns += "Api"  # a title such as "Http" must not name a namespace the output refers to
     ctx = ImportContext(source, resolver, diagnostics, tuple(ns.split(".")), shapes)
     schemas = SchemaImporter(ctx)
     streams = StreamImporter(ctx, schemas)

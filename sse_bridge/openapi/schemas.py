@@ -9,12 +9,15 @@ named after where it was found. What cannot be carried at all is a warning, neve
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from .. import ir
 from ..names import pascal_case
 from .context import At, ImportContext, kind_of
+
+_INVALID_COMPONENT_CHARS = re.compile(r"[^a-zA-Z0-9.\-_]")
 
 # OpenAPI (type, format) → TypeSpec standard scalar (SPEC §6, the official mapping read backwards).
 STRING_FORMATS = {
@@ -123,11 +126,31 @@ class SchemaImporter:
         schemas_at = components / "schemas"
         comps = self.ctx.mapping(root.data.get("components"), components, "components")
         schemas = self.ctx.mapping(comps.get("schemas"), schemas_at, "components.schemas")
+        valid = {str(key) for key in schemas if not _INVALID_COMPONENT_CHARS.search(str(key))}
         for key in schemas:
-            self._component_names[(id(root), ("components", "schemas", key))] = self.ctx.reserve(str(key))
+            name = self._component_key(str(key), valid, schemas_at / key)
+            self._component_names[(id(root), ("components", "schemas", key))] = self.ctx.reserve(name)
         for key, schema in schemas.items():
             name = self._component_names[(id(root), ("components", "schemas", key))]
             self._pending.append((name, schema, schemas_at / key))
+
+    def _component_key(self, key: str, valid: set[str], at: At) -> str:
+        """``key``, or, when OpenAPI does not allow it as a component key (a space, a slash),
+        the key with those characters replaced by ``_`` (as OpenAPI output writes it, so that
+        the name reads back the same), avoiding the document's valid keys."""
+        if not _INVALID_COMPONENT_CHARS.search(key):
+            return key
+        name = base = _INVALID_COMPONENT_CHARS.sub("_", key)
+        counter = 1
+        while name in valid or name in self.ctx.names:
+            counter += 1
+            name = f"{base}{counter}"
+        self.ctx.warn(
+            "component-renamed",
+            f"{key!r} is not a valid OpenAPI component key (letters, digits, '.', '-', '_'); it is named {name!r}",
+            at,
+        )
+        return name
 
     def import_components(self) -> None:
         self.drain()
@@ -158,7 +181,7 @@ class SchemaImporter:
         if (len(pointer) == 3 and pointer[:2] == ("components", "schemas")) or (
             len(pointer) == 2 and pointer[0] in ("definitions", "$defs")
         ):
-            name = self.ctx.reserve(str(pointer[-1]))
+            name = self.ctx.reserve(self._component_key(str(pointer[-1]), set(), at))
             self._component_names[key] = name
             schema = _walk_value(at)
             self._pending.append((name, schema, at))
@@ -294,7 +317,8 @@ class SchemaImporter:
         if discriminator:
             self.ctx.warn(
                 "discriminator-dropped",
-                f"the discriminator of {name!r} cannot name every branch; it is written as a plain union",
+                f"the discriminator of {name!r} cannot name every branch with one value of its own; "
+                "it is written as a plain union",
                 at / "discriminator",
             )
         return union
@@ -308,19 +332,27 @@ class SchemaImporter:
             return None
         prop = discriminator["propertyName"]
         mapping = discriminator.get("mapping") or {}
-        by_ref = {}
+        by_ref: dict[object, list[str]] = {}
         if isinstance(mapping, dict):
             for value, ref in mapping.items():
                 if isinstance(ref, str):
-                    by_ref.setdefault(_ref_key(ref), str(value))
+                    by_ref.setdefault(_ref_key(ref), []).append(str(value))
         names: list[str | None] = []
         for index, branch in enumerate(branches):
             found = None
+            target, _ = self.ctx.follow(branch, at / "oneOf" / index, "schema")
             if isinstance(branch, dict) and isinstance(branch.get("$ref"), str):
-                found = by_ref.get(_ref_key(branch["$ref"]))
+                mapped = by_ref.get(_ref_key(branch["$ref"]), [])
+                if len(mapped) > 1:
+                    return None  # several values name one branch (Moonshot's models): no variant name
+                found = mapped[0] if mapped else None
             if found is None:
-                target, _ = self.ctx.follow(branch, at / "oneOf" / index, "schema")
                 found = _discriminator_value(target, prop, self.ctx, at)
+            # A branch whose own property allows other values than its name would not be a
+            # valid variant of a ``@discriminated`` union (the compiler checks them).
+            declared = _discriminator_values(target, prop)
+            if found is not None and declared is not None and declared != [found]:
+                return None
             names.append(found)
         if any(n is None for n in names) or len(set(names)) != len(names):
             return None
@@ -582,10 +614,17 @@ class SchemaImporter:
             return Converted(self._nullable(self.reference(schema, at, hint), schema))
         types = _types(schema)
         nullable = "null" in types or schema.get("nullable") is True
-        if "const" in schema:
-            return Converted(self._literal_union([schema["const"]], at / "const", nullable))
-        if "enum" in schema and isinstance(schema["enum"], list):
-            return Converted(self._literal_union(schema["enum"], at / "enum", nullable))
+        if "const" in schema or ("enum" in schema and isinstance(schema["enum"], list)):
+            key = "const" if "const" in schema else "enum"
+            values = [schema["const"]] if key == "const" else schema["enum"]
+            literals = self._literal_union(values, at / key, nullable)
+            if literals == ir.Intrinsic("never") and values:
+                # No value could be a literal (an object ``const``): the type without them,
+                # rather than a ``never`` property that OpenAPI output would leave out.
+                return self._convert_type(
+                    {k: v for k, v in schema.items() if k not in ("const", "enum")}, at, hint
+                )
+            return Converted(literals)
         if _is_union(schema) and not _has_members(schema):
             union = self._inline_union(schema, at, hint, nullable)
             return union if isinstance(union, Converted) else Converted(union)
@@ -685,12 +724,18 @@ class SchemaImporter:
                 isinstance(value, float) and not math.isfinite(value)
             ):
                 literal = ir.Literal(value)
-                if literal not in options:
+                if not _contains(options, literal):  # (``True == 1`` in Python)
                     options.append(literal)
             else:
                 self.ctx.warn(
                     "enum-value-dropped", f"the enum value {value!r} cannot be a TypeSpec literal", at / index
                 )
+        # Grouped by kind (string, number, boolean) in order of first appearance, as OpenAPI
+        # output groups them into one typed ``enum`` each: so the order reads back the same.
+        kinds: dict[type, int] = {}
+        for option in options:
+            kinds.setdefault(_literal_kind(option), len(kinds))
+        options.sort(key=lambda option: kinds[_literal_kind(option)])
         if nullable:
             options.append(ir.Intrinsic("null"))
         if not options:
@@ -726,7 +771,7 @@ class SchemaImporter:
         options: list[ir.TypeExpr] = []
         for index, branch in real:
             option = self.type_for(branch, at / key / index, f"{hint}{_branch_suffix(branch, index)}")
-            if option not in options:
+            if not _contains(options, option):
                 options.append(option)
         if nullable:
             options.append(ir.Intrinsic("null"))
@@ -989,6 +1034,26 @@ def _discriminator_value(target: object, prop: str, ctx: ImportContext, at: At) 
     return None
 
 
+def _discriminator_values(target: object, prop: str) -> list[str] | None:
+    """The values a branch itself declares for its discriminator property (``const`` or
+    ``enum``, in it or in its inline ``allOf`` parts); None when it declares none."""
+    if not isinstance(target, dict):
+        return None
+    props = target.get("properties")
+    if isinstance(props, dict) and isinstance(props.get(prop), dict):
+        spec = props[prop]
+        if "const" in spec:
+            return [spec["const"]]
+        if isinstance(spec.get("enum"), list):
+            return list(spec["enum"])
+    for part in target.get("allOf") or []:
+        if isinstance(part, dict) and "$ref" not in part:
+            found = _discriminator_values(part, prop)
+            if found is not None:
+                return found
+    return None
+
+
 _KEYWORD_OF_FACET = {
     "min_length": "minLength",
     "max_length": "maxLength",
@@ -1052,3 +1117,14 @@ def _format_is_expressed(fmt: str, kind: ir.TypeExpr) -> bool:
 
 def _number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _contains(options: list[ir.TypeExpr], kind: ir.TypeExpr) -> bool:
+    """``kind in options``, telling booleans from numbers (``Literal(True) == Literal(1)``)."""
+    text = repr(kind)
+    return any(repr(option) == text for option in options)
+
+
+def _literal_kind(literal: ir.TypeExpr) -> type:
+    value = literal.value if isinstance(literal, ir.Literal) else None
+    return bool if isinstance(value, bool) else float if isinstance(value, (int, float)) else str

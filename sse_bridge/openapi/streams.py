@@ -31,6 +31,7 @@ TERMINAL_EXTENSION = "x-ms-sse-terminal-event"
 SENTINEL_EXTENSION = "x-speakeasy-sse-sentinel"
 _ENVELOPE_FIELDS = frozenset({"id", "event", "data", "retry"})
 _COMPONENT_PREFIX = "#/components/schemas/"
+_ALIAS_KEYS = frozenset({"$ref", "description", "title", "summary"})
 
 
 def is_json_media_type(media_type: str) -> bool:
@@ -83,19 +84,20 @@ class StreamImporter:
             if len(re.findall(re.escape(ref) + r"(?![\w.\-])", text)) > count:
                 continue  # also used as a plain schema: the stream gets its own union
             component = ref[len(_COMPONENT_PREFIX) :]
-            target_at = At(self.ctx.root, ("components", "schemas", component))
+            component_at = At(self.ctx.root, ("components", "schemas", component))
             target = self.ctx.root.data.get("components", {}).get("schemas", {}).get(component)
+            target, target_at = self._unalias(target, component_at)
             modern = key == "itemSchema"
             if not isinstance(target, dict) or not (
                 modern
-                or _is_envelope(target)
+                or _is_envelope(self.ctx, target, target_at)
                 or _is_union_of_envelopes(self.ctx, target, target_at)
                 or _is_payload_union(target)
             ):
                 continue
-            name = self.schemas.component_name(target_at)
+            name = self.schemas.component_name(component_at)
             if name is not None:
-                self._union_for[(id(self.ctx.root), target_at.pointer)] = name
+                self._union_for[(id(self.ctx.root), component_at.pointer)] = name
                 self.schemas.override(
                     name, lambda n, s, a, modern=modern: self._declare_events(n, s, a, modern=modern)
                 )
@@ -114,7 +116,9 @@ class StreamImporter:
             key = "itemSchema" if "itemSchema" in media else ("schema" if legacy else None)
             if key is None or key not in media:
                 return None
-            item = self.schemas.type_for(media[key], at / key, hint + "Element")
+            # An inline object line becomes a model, like an event payload: named after its
+            # title, else ``<Operation>Line``.
+            item = self.schemas.payload_type(media[key], at / key, _title_hint(media[key]) or hint + "Line")
             protocol = "jsonl" if base == "application/jsonl" else "http"
             return ir.Content(media_type, ir.StreamOf(protocol, item, media_type))
         return None
@@ -156,14 +160,36 @@ class StreamImporter:
             )
         )
         name = self.ctx.reserve(wanted)
-        self.ctx.fill(
-            self._declare_events(
+        # Its payload models and envelopes follow the union, as they do when the union is a
+        # component (which it is once written back to OpenAPI).
+        owner, self.ctx.owner = self.ctx.owner, self.ctx.order_of(name)
+        try:
+            union = self._declare_events(
                 name, target, target_at, modern=key == "itemSchema", sentinel=sentinel, payload_ref=component
             )
-        )
+        finally:
+            self.ctx.owner = owner
+        self.ctx.fill(union)
         if sentinel is None:
             self._union_for[(id(target_at.source), target_at.pointer)] = name
         return self.ctx.ref(name)
+
+    def _unalias(self, schema: object, at: At) -> tuple[object, At]:
+        """Through components that are only a ``$ref`` to another (``Item: {$ref: Events}``):
+        the schema that says what the events are."""
+        seen: set[tuple[int, tuple]] = set()
+        while (
+            isinstance(schema, dict)
+            and isinstance(schema.get("$ref"), str)
+            and schema.keys() <= _ALIAS_KEYS
+            and (id(at.source), at.pointer) not in seen
+        ):
+            seen.add((id(at.source), at.pointer))
+            target, target_at = self.ctx.follow(schema, at, "schema")
+            if not isinstance(target, dict):
+                break
+            schema, at = target, target_at
+        return schema, at
 
     # --- the events union ---------------------------------------------------------------------------
 
@@ -176,6 +202,7 @@ class StreamImporter:
         sentinel: object = None,
         payload_ref: str | None = None,
     ) -> ir.Union:
+        schema, at = self._unalias(schema, at)
         if modern is None:
             modern = self.ctx.version >= (3, 2) or _looks_modern(schema)
         meta = self.schemas.metadata(schema, at) if isinstance(schema, dict) else ir.NO_METADATA
@@ -192,7 +219,7 @@ class StreamImporter:
         elif not isinstance(schema, dict):
             self.ctx.error("wrong-type", f"a stream schema must be a mapping, not {kind_of(schema)}", at)
             events = []
-        elif modern or _is_envelope(schema) or _is_union_of_envelopes(self.ctx, schema, at):
+        elif modern or _is_envelope(self.ctx, schema, at) or _is_union_of_envelopes(self.ctx, schema, at):
             events = self._events_from_event_schema(name, schema, at, modern)
         else:
             events = self._events_from_payload(name, schema, at, payload_ref)
@@ -217,9 +244,10 @@ class StreamImporter:
 
     def _events_from_payload(self, name: str, schema: dict, at: At, payload_ref: str | None) -> list[_Event]:
         """OpenAI/TGI: the schema is the JSON ``data`` of unnamed events; a union of
-        payloads gives one unnamed variant per payload."""
-        if payload_ref is not None:
-            return [_Event(None, self.ctx.ref(payload_ref), None, False, ir.NO_METADATA, {}, at)]
+        payloads gives one unnamed variant per payload. A payload whose own ``event`` field
+        names it (``const`` or ``enum``, Dify) is the data of events so named."""
+        if payload_ref is not None and not _is_payload_union(schema):
+            return self._payload_events(self.ctx.ref(payload_ref), schema, at)
         key = (
             "oneOf"
             if isinstance(schema.get("oneOf"), list)
@@ -228,9 +256,9 @@ class StreamImporter:
             else None
         )
         if key is None or "properties" in schema:
-            payload = self.schemas.type_for(schema, at, f"{name}Data")
-            return [_Event(None, payload, None, False, ir.NO_METADATA, {}, at)]
-        if schema.get("discriminator") is not None:
+            return self._payload_events(self.schemas.type_for(schema, at, f"{name}Data"), schema, at)
+        if schema.get("discriminator") is not None and payload_ref is None:
+            # (A component union keeps its discriminator in its own declaration.)
             self.ctx.warn(
                 "discriminator-dropped",
                 "the discriminator of this stream's payload union is not kept: each payload is its own event variant",
@@ -242,8 +270,34 @@ class StreamImporter:
             if is_null_schema(branch):
                 continue
             payload = self.schemas.type_for(branch, branch_at, f"{name}Data{index + 1}")
-            events.append(_Event(None, payload, None, False, ir.NO_METADATA, {}, branch_at))
+            target, target_at = self.ctx.follow(branch, branch_at, "schema")
+            events.extend(self._payload_events(payload, target, target_at))
         return events
+
+    def _payload_events(self, payload: ir.TypeExpr, schema: object, at: At) -> list[_Event]:
+        """The events whose JSON data is ``payload`` (of ``schema``): named after the payload's
+        own ``event`` field when it is a string ``const`` or ``enum``, else one unnamed event."""
+        names: list[str] = []
+        terminal = False
+        if isinstance(schema, dict):
+            terminal = schema.get(TERMINAL_EXTENSION) is True
+            props = self._all_properties(schema, at)
+            event, _ = self.ctx.follow(props.get("event"), at, "schema")
+            if isinstance(event, dict):
+                if isinstance(event.get("const"), str):
+                    names = [event["const"]]
+                elif isinstance(event.get("enum"), list) and all(isinstance(v, str) for v in event["enum"]):
+                    names = list(dict.fromkeys(event["enum"]))
+        return [_Event(n, payload, None, terminal, ir.NO_METADATA, {}, at) for n in names or [None]]
+
+    def _all_properties(self, schema: dict, at: At) -> dict:
+        """A schema's properties with those of its ``allOf`` parts."""
+        props = dict(schema["properties"]) if isinstance(schema.get("properties"), dict) else {}
+        for index, part in enumerate(schema.get("allOf") or []):
+            target, _ = self.ctx.follow(part, at / "allOf" / index, "schema")
+            if isinstance(target, dict) and isinstance(target.get("properties"), dict):
+                props = {**props, **target["properties"]}
+        return props
 
     def _events_from_event_schema(self, name: str, schema: dict, at: At, modern: bool) -> list[_Event]:
         """An event object (3.2 item schema or Speakeasy envelope), maybe with one branch
@@ -474,7 +528,9 @@ class StreamImporter:
 
     def _envelope(self, union: str, event: _Event) -> ir.Ref:
         base = pascal_case(event.name) if event.name else f"{union}Message"
-        name = self.ctx.reserve(base + "Envelope")
+        # Right after the union, before its payload models: written back to OpenAPI, an
+        # envelope is no component but the payloads are, and read again they follow it.
+        name = self.ctx.reserve(base + "Envelope", first=True)
         properties = []
         for field_name, (schema, at) in event.envelope_fields.items():
             prop = self.schemas.property(field_name, schema, at, False, name)
@@ -532,13 +588,44 @@ def _looks_modern(schema: object) -> bool:
     return False
 
 
-def _is_envelope(schema: dict) -> bool:
+def _is_envelope(ctx: ImportContext, schema: dict, at: At) -> bool:
+    """Properties among ``id``/``event``/``data``/``retry`` that can be those SSE fields: an
+    ``event``, ``id`` or ``retry`` that is an object or an array (llama-stack's chunk
+    ``{event: {event_type, delta}}``) makes the schema a JSON payload, not an envelope."""
     props = schema.get("properties")
-    return (
+    if not (
         isinstance(props, dict)
         and bool(props)
         and set(props) <= _ENVELOPE_FIELDS
         and ("data" in props or "event" in props)
+    ):
+        return False
+    for field in ("id", "event", "retry"):
+        if field in props:
+            target, target_at = ctx.follow(props[field], at / "properties" / field, "schema")
+            if _is_structured_field(ctx, target, target_at):
+                return False
+    return True
+
+
+def _is_structured_field(ctx: ImportContext, schema: object, at: At, depth: int = 0) -> bool:
+    """An object or array schema (through ``$ref``s and unions): not a field of an SSE event."""
+    if not isinstance(schema, dict) or depth > 8:
+        return False
+    kinds = schema.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if any(k in ("object", "array") for k in kinds) or any(k in schema for k in ("properties", "items")):
+        return True
+    if "$ref" in schema:
+        target, target_at = ctx.follow(schema, at, "schema")
+        return _is_structured_field(ctx, target, target_at, depth + 1)
+    branches = [
+        b for key in ("oneOf", "anyOf", "allOf") for b in (schema.get(key) or []) if isinstance(b, dict)
+    ]
+    return (
+        bool(branches)
+        and all(_is_structured_field(ctx, b, at, depth + 1) or is_null_schema(b) for b in branches)
+        and not all(is_null_schema(b) for b in branches)
     )
 
 
@@ -552,11 +639,21 @@ def _is_union_of_envelopes(ctx: ImportContext, schema: dict, at: At) -> bool:
     )
     if key is None:
         return False
+    branches = [ctx.follow(b, at / key / i, "schema")[0] for i, b in enumerate(schema[key])]
+    if any(isinstance(b, dict) and _is_payload_with_event_field(b) for b in branches):
+        return False  # JSON payloads that carry an `event` field of their own (Dify)
     discriminator = schema.get("discriminator")
     if isinstance(discriminator, dict) and discriminator.get("propertyName") == "event":
         return True
-    branches = [ctx.follow(b, at / key / i, "schema")[0] for i, b in enumerate(schema[key])]
-    return bool(branches) and all(isinstance(b, dict) and _is_envelope(b) for b in branches)
+    return bool(branches) and all(
+        isinstance(b, dict) and _is_envelope(ctx, b, at / key / i) for i, b in enumerate(branches)
+    )
+
+
+def _is_payload_with_event_field(schema: dict) -> bool:
+    """A branch with fields that are no SSE fields and no ``data``: the JSON payload itself."""
+    props = schema.get("properties")
+    return isinstance(props, dict) and "data" not in props and not set(props) <= _ENVELOPE_FIELDS
 
 
 def _is_payload_union(schema: dict) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .. import conventions, ir
 from ..diagnostics import DiagnosticBag
-from ..names import camel_case, identifier, is_plain_identifier, string_literal
+from ..names import REFERENCED_NAMES, camel_case, identifier, is_plain_identifier, string_literal
 
 INDENT = "  "
 HELPERS_NAMESPACE = "GeneratedHelpers"
@@ -39,6 +39,7 @@ class _Writer:
         self.uses: set[str] = set()  # "sse", "events", "streams", "openapi3", "http-streams", "helpers"
         self.helpers_needed: set[str] = set()
         self.shared_parameters = _shared_parameters(document, set(self.declarations))
+        self.local_names, self.op_names = _local_names(document, self.shared_parameters)
 
     # --- document ----------------------------------------------------------------------------
 
@@ -152,13 +153,21 @@ class _Writer:
             return self.enum(declaration)
         return self.scalar(declaration)
 
+    def declared_as(self, declaration) -> tuple[str, list[str]]:
+        """The identifier of a declaration, and ``@friendlyName`` when it is not its name."""
+        local = self.local_names.get(declaration.qualified_name, declaration.name)
+        if local == declaration.name:
+            return identifier(local), []
+        return identifier(local), [f"@friendlyName({string_literal(declaration.name)})"]
+
     def model(self, model: ir.Model) -> list[str]:
         lines = self.metadata_lines(model.meta, "", model.facets)
+        name, friendly = self.declared_as(model)
+        lines.extend(friendly)
         if model.discriminator:
             lines.append(f"@discriminator({string_literal(model.discriminator)})")
         if model.is_error:
             lines.append("@error")
-        name = identifier(model.name)
         if model.is_array is not None:
             lines.append(f"model {name} is {self.type(ir.ArrayOf(model.is_array))};")
             return lines
@@ -216,7 +225,9 @@ class _Writer:
         if union.one_of:
             self.uses.add("openapi3")
             lines.append("@oneOf")
-        lines.append(f"union {identifier(union.name)} {{")
+        name, friendly = self.declared_as(union)
+        lines.extend(friendly)
+        lines.append(f"union {name} {{")
         for variant in union.variants:
             lines.extend(self.variant(variant))
         lines.append("}")
@@ -244,7 +255,9 @@ class _Writer:
 
     def enum(self, enum: ir.Enum) -> list[str]:
         lines = self.metadata_lines(enum.meta, "")
-        lines.append(f"enum {identifier(enum.name)} {{")
+        name, friendly = self.declared_as(enum)
+        lines.extend(friendly)
+        lines.append(f"enum {name} {{")
         for member in enum.members:
             lines.extend(self.metadata_lines(member.meta, INDENT))
             name = identifier(member.name, member=True)
@@ -257,11 +270,13 @@ class _Writer:
 
     def scalar(self, scalar: ir.Scalar) -> list[str]:
         lines = self.metadata_lines(scalar.meta, "", scalar.facets, kind=scalar.base)
+        name, friendly = self.declared_as(scalar)
+        lines.extend(friendly)
         base = scalar.base
         if base == ir.Intrinsic("unknown"):
-            lines.append(f"scalar {identifier(scalar.name)};")
+            lines.append(f"scalar {name};")
         else:
-            lines.append(f"scalar {identifier(scalar.name)} extends {self.type(base)};")
+            lines.append(f"scalar {name} extends {self.type(base)};")
         return lines
 
     # --- metadata ------------------------------------------------------------------------------------
@@ -392,10 +407,11 @@ class _Writer:
 
     def reference(self, target: str) -> str:
         declaration = self.declarations.get(target)
-        if declaration is not None and declaration.namespace == self.namespace:
-            return identifier(declaration.name)
         if declaration is not None:
-            return ".".join(identifier(p) for p in (*declaration.namespace, declaration.name))
+            local = identifier(self.local_names.get(target, declaration.name))
+            if declaration.namespace == self.namespace:
+                return local
+            return ".".join((*(identifier(p) for p in declaration.namespace), local))
         return ".".join(identifier(p) for p in target.split("."))
 
     def value(self, value: object) -> str:
@@ -447,11 +463,13 @@ class _Writer:
             lines.append(VERB_DECORATORS[default_verb])
         if op.shared_route:
             lines.append("@sharedRoute")
-        if op.operation_id is not None:
-            lines.append(f"@operationId({string_literal(op.operation_id)})")
+        local = self.op_names.get(id(op), op.name)
+        operation_id = op.operation_id if op.operation_id is not None or local == op.name else op.name
+        if operation_id is not None:
+            lines.append(f"@operationId({string_literal(operation_id)})")
         parameters = self.parameters(op)
         returns = self.responses(op)
-        name = identifier(op.name)
+        name = identifier(local)
         if parameters:
             lines.append(f"op {name}(")
             lines.extend(parameters)
@@ -784,6 +802,33 @@ class _Writer:
             lines.append(f"model {identifier(scheme.name)} is Http.{model};")
             lines.append("")
         return lines
+
+
+def _local_names(document: ir.Document, shared_parameters: dict) -> tuple[dict[str, str], dict[int, str]]:
+    """Identifiers for the declarations and operations named like something the output refers
+    to without qualification (``string``, ``Record``, ``Http``, ``SSEStream`` ...): the name
+    with ``_`` appended (then a number), free in its namespace."""
+    taken = {(d.namespace, d.name) for d in document.declarations}
+    taken |= {(op.namespace, op.name) for op in document.operations}
+    taken |= {(document.service.namespace, group) for group in shared_parameters}
+    declarations: dict[str, str] = {}
+    operations: dict[int, str] = {}
+
+    def fresh(namespace: tuple[str, ...], name: str) -> str:
+        candidate, counter = f"{name}_", 1
+        while (namespace, candidate) in taken or candidate in REFERENCED_NAMES:
+            counter += 1
+            candidate = f"{name}_{counter}"
+        taken.add((namespace, candidate))
+        return candidate
+
+    for declaration in document.declarations:
+        if declaration.name in REFERENCED_NAMES:
+            declarations[declaration.qualified_name] = fresh(declaration.namespace, declaration.name)
+    for op in document.operations:
+        if op.name in REFERENCED_NAMES:
+            operations[id(op)] = fresh(op.namespace, op.name)
+    return declarations, operations
 
 
 def _shared_parameters(document: ir.Document, taken: set[str]) -> dict[str, dict[str, ir.Parameter]]:
