@@ -4,6 +4,8 @@ what the official emitter makes of our TypeSpec."""
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 SSE = "text/event-stream"
 TERMINAL = "x-ms-sse-terminal-event"
 
@@ -11,7 +13,7 @@ TERMINAL = "x-ms-sse-terminal-event"
 def _resolve(document: dict, node: object, depth: int = 0) -> object:
     while isinstance(node, dict) and "$ref" in node and depth < 32:
         target: object = document
-        for part in node["$ref"].lstrip("#/").split("/"):
+        for part in unquote(node["$ref"]).lstrip("#/").split("/"):
             part = part.replace("~1", "/").replace("~0", "~")
             target = target.get(part) if isinstance(target, dict) else None
         siblings = {k: v for k, v in node.items() if k != "$ref"}
@@ -68,14 +70,16 @@ def stream_events(document: dict, media: dict) -> list[tuple[str | None, bool]]:
 
 
 def operation_streams(document: dict) -> dict[tuple[str, str], list[tuple[str | None, bool]]]:
-    """{(operationId, status or "request"): event names} for every SSE response and body."""
+    """{("METHOD path", status or "request"): event names} for every SSE response and body.
+    Operations are keyed by method and path, not operationId: a source document may have
+    none, where a converted one has them."""
     found: dict[tuple[str, str], list[str | None]] = {}
-    for item in (document.get("paths") or {}).values():
+    for path_key, item in (document.get("paths") or {}).items():
         item = _resolve(document, item)
         for method, operation in item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            op_id = operation.get("operationId", method)
+            op_id = f"{method.upper()} {path_key}"
             for status, response in (operation.get("responses") or {}).items():
                 response = _resolve(document, response)
                 media = (response.get("content") or {}).get(SSE)

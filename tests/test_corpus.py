@@ -55,16 +55,18 @@ def test_official_compiler_compiles_the_import_with_zero_errors(path):
 
 
 def _source_streams(document: dict) -> list[tuple[str, str, str]]:
-    """(operationId, media type, status) of every 2xx streaming response of the source."""
+    """(operationId, or "METHOD path" when it has none, media type, status) of every 2xx
+    streaming response of the source."""
     found = []
-    for item in document.get("paths", {}).values():
+    for path_key, item in document.get("paths", {}).items():
         for method, operation in item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             for status, response in operation["responses"].items():
                 for media_type in (response.get("content") or {}) if str(status).startswith("2") else ():
                     if media_type in ("text/event-stream", "application/x-ndjson", "application/jsonl"):
-                        found.append((operation.get("operationId", method), media_type, str(status)))
+                        key = operation.get("operationId") or f"{method.upper()} {path_key}"
+                        found.append((key, media_type, str(status)))
     return found
 
 
@@ -73,6 +75,7 @@ def test_every_stream_is_a_typed_stream(path):
     source = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     document = load_openapi(path)
     operations = {op.operation_id or op.name: op for op in document.operations}
+    operations.update({f"{op.method.upper()} {op.path}": op for op in document.operations})
     declarations = document.declaration_map()
     streams = _source_streams(source)
     for op_id, media_type, status in streams:
