@@ -1,5 +1,5 @@
 """``python -m sse_bridge`` works the same as the ``sse-bridge`` command (SPEC §2)."""
 
-from .cli import main
+from .cli import run
 
-main(prog_name="sse-bridge")
+run(prog_name="sse-bridge")

@@ -3,7 +3,6 @@ source excerpt and a caret on an interactive terminal, plain when piped, or JSON
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +16,8 @@ def print_diagnostics(diagnostics: Iterable[Diagnostic], fmt: str = "text", stre
     if not items:
         return
     if fmt == "json":
+        import json  # here: only JSON lines need it
+
         for diagnostic in items:
             stream.write(json.dumps(diagnostic.as_json(), ensure_ascii=False) + "\n")
         return

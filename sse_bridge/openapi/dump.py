@@ -11,7 +11,7 @@ PyYAML's representer, which spends most of a large document's time in Python.
 
 from __future__ import annotations
 
-import json
+import functools
 import math
 import re
 
@@ -44,8 +44,7 @@ def _plain_ok(text: str) -> bool:
 # What a YAML reader takes for a number, a date or a time among digit-led plain scalars: the
 # implicit resolvers of PyYAML (YAML 1.1: ``1_000``, ``0b101``, ``1:30``, ``2024-01-01``) and of
 # the YAML 1.2 core schema, copied here so that writing never imports a YAML library.
-_NUMBER_OR_DATE = re.compile(
-    r"""
+_NUMBER_OR_DATE = r"""
     [-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?  # 1.1 floats
     | \.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
     | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
@@ -57,13 +56,22 @@ _NUMBER_OR_DATE = re.compile(
       (?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?
     | [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+  # 1.2 core integers and floats
     | [-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
-    """,
-    re.VERBOSE,
-)
+    """
 
 
 def _read_as_string(text: str) -> bool:
-    return _NUMBER_OR_DATE.fullmatch(text) is None
+    if text.isascii() and text.isdigit():  # ``200``: an integer to every reader
+        return False
+    if text.count(".") > 1 and text.replace(".", "").isascii() and text.replace(".", "").isdigit():
+        return True  # ``3.2.0``: no number has two dots, no date or time is only digits and dots
+    return _number_or_date().fullmatch(text) is None
+
+
+@functools.cache
+def _number_or_date() -> re.Pattern[str]:
+    """``_NUMBER_OR_DATE``, compiled on first use (~1 ms): the OpenAPI documents' usual
+    digit-led strings, status codes and versions, are told apart without it."""
+    return re.compile(_NUMBER_OR_DATE, re.VERBOSE)
 
 
 def _scalar(value: object) -> str:
@@ -128,59 +136,113 @@ def _block(text: str, indent: str) -> str | None:
 
 
 def to_yaml(document: object) -> str:
-    out: list[str] = []
-    _write(document, "", out)
-    return "\n".join(out) + "\n"
+    lines: list[str] = []
+    if isinstance(document, dict):
+        if document:
+            _Writer(lines).mapping(document, "", "")
+        else:
+            lines.append("{}")
+    elif isinstance(document, list):
+        if document:
+            _Writer(lines).sequence(document, "")
+        else:
+            lines.append("[]")
+    else:
+        lines.append(_scalar(document))
+    return "\n".join(lines) + "\n"
+
+
+class _Writer:
+    """Block lines for JSON data. A document repeats the same keys and strings (``type``,
+    ``$ref`` targets, names) thousands of times, so how each one is written is worked out
+    once (``keys``, ``strings``); plain ``dict``, ``list`` and ``str`` values (nearly all)
+    are told apart by their exact class, any other value takes the general path."""
+
+    __slots__ = ("keys", "lines", "strings")
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.keys: dict[object, str] = {}  # a key -> "key:"
+        self.strings: dict[str, str] = {}  # a single-line string -> its scalar
+
+    def mapping(self, mapping: dict, first: str, indent: str) -> None:
+        """The entries of a non-empty mapping at ``indent``, the first one's line starting
+        with ``first`` instead (``"- "`` when the mapping is a list item)."""
+        lines = self.lines
+        keys = self.keys
+        strings = self.strings
+        inner = indent + "  "
+        prefix = first
+        for key, item in mapping.items():
+            head = keys.get(key)
+            if head is None:
+                head = keys[key] = _key(key) + ":"
+            head = prefix + head
+            prefix = indent
+            kind = item.__class__
+            if kind is str and "\n" not in item:
+                scalar = strings.get(item)
+                if scalar is None:
+                    scalar = strings[item] = _scalar(item)
+                lines.append(f"{head} {scalar}")
+            elif kind is dict and item:
+                lines.append(head)
+                self.mapping(item, inner, inner)
+            elif kind is list and item:
+                lines.append(head)
+                self.sequence(item, inner)
+            else:
+                self.leaf(head, item, inner)
+
+    def sequence(self, items: list, indent: str) -> None:
+        """The items of a non-empty list at ``indent``: ``- item`` lines; a mapping's first
+        key shares its dash's line (``- key: value``)."""
+        lines = self.lines
+        strings = self.strings
+        head = indent + "-"
+        inner = indent + "  "
+        for item in items:
+            kind = item.__class__
+            if kind is dict and item:
+                self.mapping(item, indent + "- ", inner)
+            elif kind is str and "\n" not in item:
+                scalar = strings.get(item)
+                if scalar is None:
+                    scalar = strings[item] = _scalar(item)
+                lines.append(f"{head} {scalar}")
+            elif kind is list and item:
+                lines.append(head)
+                self.sequence(item, inner)
+            elif isinstance(item, dict) and item:  # a subclass of dict
+                self.mapping(item, indent + "- ", inner)
+            else:
+                self.leaf(head, item, inner)
+
+    def leaf(self, head: str, item: object, inner: str) -> None:
+        """``head`` and a value of any other kind: an empty collection, a multi-line string,
+        a number, a boolean, null, or a subclass of dict, list or str."""
+        if isinstance(item, dict) and item:
+            self.lines.append(head)
+            self.mapping(item, inner, inner)
+        elif isinstance(item, list) and item:
+            self.lines.append(head)
+            self.sequence(item, inner)
+        elif isinstance(item, dict):
+            self.lines.append(f"{head} {{}}")
+        elif isinstance(item, list):
+            self.lines.append(f"{head} []")
+        elif isinstance(item, str) and "\n" in item:
+            block = _block(item, inner)
+            self.lines.append(f"{head} {block}" if block is not None else f"{head} {_scalar(item)}")
+        else:
+            self.lines.append(f"{head} {_scalar(item)}")
 
 
 def _key(key: object) -> str:
     return _scalar(str(key))
 
 
-def _write(value: object, indent: str, out: list[str]) -> None:
-    """``value`` (a mapping or a list) as block lines at ``indent``."""
-    if isinstance(value, dict):
-        if not value:
-            out.append(f"{indent}{{}}")
-            return
-        for key, item in value.items():
-            _member(f"{indent}{_key(key)}:", item, indent, out)
-    elif isinstance(value, list):
-        if not value:
-            out.append(f"{indent}[]")
-            return
-        for item in value:
-            _member(f"{indent}-", item, indent, out, in_list=True)
-    else:
-        out.append(indent + _scalar(value))
-
-
-def _member(head: str, item: object, indent: str, out: list[str], in_list: bool = False) -> None:
-    inner = indent + "  "
-    if isinstance(item, dict) and item:
-        if in_list:
-            # The first key shares the dash's line: "- key: value".
-            first = True
-            for key, child in item.items():
-                prefix = f"{indent}- " if first else inner
-                _member(f"{prefix}{_key(key)}:", child, inner, out)
-                first = False
-        else:
-            out.append(head)
-            _write(item, inner, out)
-    elif isinstance(item, list) and item:
-        out.append(head)
-        _write(item, inner, out)
-    elif isinstance(item, dict):
-        out.append(f"{head} {{}}")
-    elif isinstance(item, list):
-        out.append(f"{head} []")
-    elif isinstance(item, str) and "\n" in item:
-        block = _block(item, inner)
-        out.append(f"{head} {block}" if block is not None else f"{head} {_scalar(item)}")
-    else:
-        out.append(f"{head} {_scalar(item)}")
-
-
 def to_json(document: dict) -> str:
+    import json  # here: only JSON output needs it
+
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

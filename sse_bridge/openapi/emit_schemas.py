@@ -55,6 +55,8 @@ _INTEGERS = frozenset(
     {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "safeint", "integer"}
 )
 _INVALID_COMPONENT_CHARS = re.compile(r"[^a-zA-Z0-9.\-_]")
+_NEVER = ir.Intrinsic("never")
+_EMPTY: dict = {}
 
 
 def component_name(declaration: ir.Declaration, service_namespace: tuple[str, ...]) -> str:
@@ -104,6 +106,11 @@ class SchemaWriter:
         return {"$ref": f"#/components/schemas/{self.names.get(target, target)}"}
 
     def schema(self, kind: ir.TypeExpr | None) -> dict:
+        cls = kind.__class__  # the commonest kinds first, by exact class (the IR has no subclasses)
+        if cls is ir.Ref:
+            return {"$ref": f"#/components/schemas/{self.names.get(kind.target, kind.target)}"}
+        if cls is ir.Intrinsic:
+            return dict(SCALARS.get(kind.name, _EMPTY))
         if kind is None:
             return {}
         if isinstance(kind, ir.Intrinsic):
@@ -174,7 +181,7 @@ class SchemaWriter:
         schemas: dict = {}
         required: list[str] = []
         for prop in properties:
-            if prop.type == ir.Intrinsic("never"):
+            if prop.type == _NEVER:
                 continue
             schemas[prop.name] = self.property_schema(prop)
             if not prop.optional:
@@ -205,6 +212,8 @@ class SchemaWriter:
                 inner.update(self.encoding_keywords(facets.encoding, members[0]))
                 schema = {"anyOf": [inner, {"type": "null"}]}
                 facets = replace(facets, encoding=None)
+        if facets is ir.NO_FACETS and meta is ir.NO_METADATA:  # nothing to add (most properties)
+            return schema
         extra = self.facet_keywords(facets, kind)
         extra.update(self.meta_keywords(meta))
         if not extra:
@@ -221,7 +230,7 @@ class SchemaWriter:
         return {"allOf": [schema]} if "$ref" in schema else schema
 
     def facet_keywords(self, facets: ir.Facets, kind: ir.TypeExpr | None = None) -> dict:
-        if facets.is_empty():
+        if facets is ir.NO_FACETS or facets.is_empty():
             return {}
         out: dict = {}
         for attr, key in (
@@ -268,6 +277,8 @@ class SchemaWriter:
         return out
 
     def meta_keywords(self, meta: ir.Metadata) -> dict:
+        if meta is ir.NO_METADATA:
+            return {}
         out: dict = {}
         if meta.doc is not None:
             out["description"] = meta.doc
@@ -305,14 +316,13 @@ class SchemaWriter:
         the events' shape, already written in the event branches (intended difference:
         written as a component, such a model would read back as a plain model)."""
         schemas: dict = {}
-        referenced = references(self.document, skip_event_variants=True)
+        referenced = None  # found on first need: most documents have no such model
         for declaration in self.document.declarations:
-            if (
-                isinstance(declaration, ir.Model)
-                and any(p.event_data for p in declaration.properties)
-                and declaration.qualified_name not in referenced
-            ):
-                continue
+            if isinstance(declaration, ir.Model) and any(p.event_data for p in declaration.properties):
+                if referenced is None:
+                    referenced = references(self.document, skip_event_variants=True)
+                if declaration.qualified_name not in referenced:
+                    continue
             name = self.names[declaration.qualified_name]
             if name in schemas:
                 self.diagnostics.warning(

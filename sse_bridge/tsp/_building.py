@@ -4,9 +4,10 @@
 (or rule aliases) of ``grammar/typespec.lark``, take the rule's kept children as arguments
 and run as the LALR parser reduces (:func:`rule_callback`), so no parse tree is ever built
 (only transient lists for ``_inlined`` helper rules, spliced into their parent's
-arguments). The parser driver (``tsp/parse.py``) sets :attr:`start` (the first token of
-the reduced rule) and :attr:`starts` (the first token of each symbol on the rule's
-right-hand side) before every call; positions and doc comments come from those.
+arguments). The parser driver (``tsp/parse.py``) keeps the first token of every symbol of
+its stack in :attr:`start_stack`, and sets :attr:`base` before every call: the first
+tokens of the rule's right-hand side are ``start_stack[base:]`` (an empty rule's is the
+token that follows it); positions and doc comments come from those.
 
 Positions (``pos``): a declaration or member is located at its name; a nameless member
 (an unnamed variant, a spread) at its first token after the decorators; an expression,
@@ -76,7 +77,19 @@ def number_value(text: str) -> int | float:
         return int(text, 16 if text[1] == "x" else 2) if len(text) > 2 else 0
     if len(text) < 19 and text.isascii() and text.isdigit():  # a plain integer (the usual case)
         return int(text)
-    from decimal import Decimal, InvalidOperation  # only for fractions and exponents
+    whole, dot, fraction = text.partition(".")
+    digits = whole.lstrip("+-")
+    if (  # a plain decimal such as ``0.5`` or ``-2.0``: exact without Decimal (and its import)
+        dot
+        and fraction.isascii()
+        and fraction.isdigit()
+        and digits.isascii()
+        and digits.isdigit()
+        and len(whole) - len(digits) <= 1
+        and len(digits) < 400
+    ):
+        return int(whole) if fraction.strip("0") == "" else float(text)
+    from decimal import Decimal, InvalidOperation  # only for exponents (and invalid numbers)
 
     try:
         exact = Decimal(text)
@@ -98,8 +111,8 @@ class SyntaxBuilder:
         self.text = text
         self.tokens = tokens
         self.errors: list[tuple[str, str, Token | s.Pos | None]] = []
-        self.start: Token | None = None
-        self.starts: list[Token] = []
+        self.start_stack: list[Token] = []  # the driver's (see the module docstring)
+        self.base = 0
         # parenthesized `valueof` not (yet) known to be an option of a constraint: id -> pos
         self.loose_valueof: dict[int, s.Pos] = {}
 
@@ -109,24 +122,36 @@ class SyntaxBuilder:
         self.errors.append(("syntax-error", message, where))
 
     def _pos(self) -> s.Pos:
-        start = self.start
+        """The position of the rule's first token."""
+        start = self.start_stack[self.base]
+        return s.Pos(start.line, start.column)
+
+    def _second_pos(self) -> s.Pos:
+        """The position of the first token of the rule's second symbol."""
+        start = self.start_stack[self.base + 1]
         return s.Pos(start.line, start.column)
 
     def _doc(self) -> str | None:
         """The doc comment of an annotated rule ``annotations core``: see the module docstring."""
+        first = self.start_stack[self.base]
+        core = self.start_stack[self.base + 1]
+        if first is core:  # no annotations (the usual case): the core's own doc comments
+            return doc_comment_text(core.docs[-1]) if core.docs is not None else None
         tokens = self.tokens
-        first = self.starts[0].index
-        core = self.starts[1].index
         raw = None
-        for index in range(first, core + 1):
+        for index in range(first.index, core.index + 1):
             token = tokens[index]
-            if token.docs is not None and (index == core or token.kind == DIRECTIVE or token.value == "@"):
+            if token.docs is not None and (
+                index == core.index or token.kind == DIRECTIVE or token.value == "@"
+            ):
                 raw = token.docs[-1]
         return doc_comment_text(raw) if raw is not None else None
 
     def _finish(self, annotations: _Annotations, pending: _Pending, doc: str | None):
-        takes_decorators, takes_directives, takes_doc = _ANNOTATIONS_TAKEN.get(pending.node_class, _TAKES_ALL)
         fields = pending.fields
+        if doc is None and annotations is _NO_ANNOTATIONS:  # nothing to add (the usual case)
+            return pending.node_class(**fields)
+        takes_decorators, takes_directives, takes_doc = _ANNOTATIONS_TAKEN.get(pending.node_class, _TAKES_ALL)
         if annotations.decorators:
             if takes_decorators:
                 fields["decorators"] = annotations.decorators
@@ -188,7 +213,8 @@ class SyntaxBuilder:
 
     def statement(self, annotations: _Annotations, modifiers: tuple[Token, ...], body):
         if isinstance(body, _Pending):
-            self._check_modifiers(modifiers, body)
+            if modifiers or body.node_class is s.DecoratorDeclaration:
+                self._check_modifiers(modifiers, body)
             return self._finish(annotations, body, self._doc())
         if modifiers:
             self.error(f"'{modifiers[0].value}' is not allowed here", modifiers[0])
@@ -232,7 +258,7 @@ class SyntaxBuilder:
         return _Annotations(tuple(decorators), tuple(directives))
 
     def decorator(self, target, arguments):
-        return s.Decorator(target, arguments or (), pos=self._pos())
+        return s.Decorator(target, arguments or (), self._pos())
 
     def decorator_arguments(self, *arguments):
         return arguments
@@ -305,15 +331,25 @@ class SyntaxBuilder:
         if isinstance(member, s.ModelSpread):
             self._refuse_decorators(annotations, "a spread property")
             return member
-        return self._finish(annotations, member, self._doc())
+        doc = self._doc()
+        if doc is None and annotations is _NO_ANNOTATIONS:  # the property as it was built
+            return member
+        fields = {
+            "name": member.name,
+            "type": member.type,
+            "optional": member.optional,
+            "default": member.default,
+            "pos": member.pos,
+        }
+        return self._finish(annotations, _Pending(s.ModelProperty, fields, "a property"), doc)
 
+    # properties are built whole at once (the commonest members), and again by model_member
+    # in the rarer case that they have annotations or a doc comment
     def required_property(self, name: Token, type_, default):
-        fields = {"name": name.value, "type": type_, "default": default, "pos": name.pos}
-        return _Pending(s.ModelProperty, fields, "a property")
+        return s.ModelProperty(name.value, type_, False, default, (), (), None, s.Pos(name.line, name.column))
 
     def optional_property(self, name: Token, type_, default):
-        fields = {"name": name.value, "type": type_, "optional": True, "default": default, "pos": name.pos}
-        return _Pending(s.ModelProperty, fields, "a property")
+        return s.ModelProperty(name.value, type_, True, default, (), (), None, s.Pos(name.line, name.column))
 
     def model_spread(self, target):
         return s.ModelSpread(target, pos=self._pos())
@@ -390,8 +426,7 @@ class SyntaxBuilder:
         return self._finish(annotations, pending, self._doc())
 
     def unnamed_variant(self, annotations: _Annotations, type_):
-        core = self.starts[1]
-        pending = _Pending(s.UnionVariant, {"type": type_, "pos": s.Pos(core.line, core.column)}, "a variant")
+        pending = _Pending(s.UnionVariant, {"type": type_, "pos": self._second_pos()}, "a variant")
         return self._finish(annotations, pending, self._doc())
 
     def enum_statement(self, name: Token, *members):
@@ -409,7 +444,7 @@ class SyntaxBuilder:
 
     def enum_spread(self, annotations: _Annotations, target):
         self._refuse_decorators(annotations, "an enum spread")
-        return s.EnumSpread(target, pos=s.Pos(self.starts[1].line, self.starts[1].column))
+        return s.EnumSpread(target, pos=self._second_pos())
 
     # --- alias, const, declarations of decorators and functions
 
@@ -531,7 +566,7 @@ class SyntaxBuilder:
         return s.Keyword("unknown", pos=self._pos())
 
     def string_literal(self, token: Token):
-        return s.StringLiteral(token.value, pos=token.pos)
+        return s.StringLiteral(token.value, s.Pos(token.line, token.column))
 
     def numeric_literal(self, token: Token):
         return s.NumericLiteral(number_value(token.value), token.value, pos=token.pos)
@@ -549,7 +584,11 @@ class SyntaxBuilder:
     def reference(self, target, arguments):
         if arguments is not None:
             return s.TypeReference(target, arguments, pos=self._pos())
-        if type(target) is s.Identifier and target.name == "null" and self.text[self.start.offset] != "`":
+        if (
+            type(target) is s.Identifier
+            and target.name == "null"
+            and self.text[self.start_stack[self.base].offset] != "`"
+        ):
             return s.Keyword("null", pos=target.pos)
         return target
 
@@ -557,16 +596,20 @@ class SyntaxBuilder:
         return s.CallExpression(target, arguments, pos=self._pos())
 
     def path(self, first: Token, *segments):
+        if not segments:  # a plain name, the commonest path
+            return s.Identifier(first.value, s.Pos(first.line, first.column))
         return self._member_chain(first, segments)
 
     def decorator_path(self, first: Token, *segments):
+        if not segments:
+            return s.Identifier(first.value, s.Pos(first.line, first.column))
         return self._member_chain(first, segments)
 
     def _member_chain(self, first: Token, segments) -> s.Expr:
         pos = s.Pos(first.line, first.column)
-        expression: s.Expr = s.Identifier(first.value, pos=pos)
+        expression: s.Expr = s.Identifier(first.value, pos)
         for name, meta in segments:
-            expression = s.MemberAccess(expression, name, meta, pos=pos)
+            expression = s.MemberAccess(expression, name, meta, pos)
         return expression
 
     def dot_segment(self, name: Token):
@@ -595,7 +638,7 @@ class SyntaxBuilder:
 
 
 _NOT_RULE_CALLBACKS = frozenset(
-    ("begin", "error", "errors", "loose_valueof", "start", "starts", "text", "tokens")
+    ("base", "begin", "error", "errors", "loose_valueof", "start_stack", "text", "tokens")
 )
 
 

@@ -27,8 +27,10 @@ What the lexer decides, as the compiler does:
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from bisect import bisect_right
+from itertools import accumulate
 
 from sse_bridge.tsp._text import LINE_BREAK, TextDecoder, describe_character, quoted
 from sse_bridge.tsp.syntax import Directive, Identifier, Pos, StringLiteral
@@ -71,18 +73,53 @@ _ONE_TOKEN = r"""
     | (?P<punctuation>\.\.\.|::|@@|\#\{|\#\[|<=|>=|==|!=|=>|&&|\|\||[{}()\[\].;,<>=&|?:@#*/+\-!])
     | (?P<backtick>`)
 """
-# the main loop: skip whitespace and line breaks, then one token (or the end of the text)
-_TOKEN_PATTERN = re.compile(
-    r"[ \t\x0b\x0c\x85\u200e\u200f\u2028\u2029\r\n]*(?:" + _ONE_TOKEN + r"| (?P<end>\Z))", re.VERBOSE
+
+
+@functools.cache
+def _token_pattern() -> re.Pattern[str]:
+    """One token at a time (Lexer._step): skip whitespace and line breaks, then one token (or
+    the end of the text). Compiled on first use: the fast path seldom needs it."""
+    return re.compile(
+        r"[ \t\x0b\x0c\x85\u200e\u200f\u2028\u2029\r\n]*(?:" + _ONE_TOKEN + r"| (?P<end>\Z))", re.VERBOSE
+    )
+
+
+# The fast path (see Lexer.run): the whole text split in one call into whitespace gaps and
+# token candidates, with the alternatives of _ONE_TOKEN in the same order, except that block
+# comments and plain strings (no escape, ``$`` or line break) are matched whole, and that any
+# other character is a candidate of its own, so that gaps are only ever whitespace.
+_CANDIDATES = re.compile(
+    r"""(
+      [A-Za-z_$][A-Za-z0-9_$]*
+    | 0x[0-9A-Fa-f]*|0b[01]*|[+-]?[0-9]+(?:\.[0-9]*)?(?:e[+-]?[0-9]*)?
+    | //[^\r\n]*
+    | /\*[^*]*\*+(?:[^/*][^*]*\*+)*/
+    | /\*
+    | "(?!"")[^"\\\r\n$]*"
+    | (?:(?<=[\r\n])|^)(?:<{7}\ |>{7}\ |={7}|\|{7}\ )
+    | \.\.\.|::|@@|\#\{|\#\[|<=|>=|==|!=|=>|&&|\|\||[{}()\[\].;,<>=&|?:@#*/+\-!]
+    | [^ \t\x0b\x0c\x85\u200e\u200f\u2028\u2029\r\n]
+    )""",
+    re.VERBOSE,
 )
+_IDENTIFIER_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$")
+_NUMBER_START = frozenset("0123456789+-")
+_PUNCTUATION_TEXTS = "... :: @@ #{ #[ <= >= == != => && || { } ( ) [ ] . ; , < > = & | ? : @ # * / + - !"
 
 
 @functools.cache
 def _directive_pattern() -> re.Pattern[str]:
     """Directives end at a line break, so there whitespace and line breaks are tokens of
-    their own. (Compiled on first use: directives are rare, and compiling costs ~1 ms.)"""
+    their own. Only what a directive may hold is told apart (whatever else, a number or
+    punctuation, does not match: Lexer._directive_part takes it for "other"), with the
+    alternatives of _ONE_TOKEN. (Compiled on first use: directives are rare.)"""
     return re.compile(
-        r"(?P<space>[ \t\x0b\x0c\x85\u200e\u200f\u2028\u2029]+) | (?P<newline>\r\n?|\n) |" + _ONE_TOKEN,
+        r"""(?P<space>[ \t\x0b\x0c\x85\u200e\u200f\u2028\u2029]+) | (?P<newline>\r\n?|\n)
+        | (?P<word>[A-Za-z_$][A-Za-z0-9_$]*)
+        | (?P<line_comment>//[^\r\n]*)
+        | (?P<block_comment>/\*)
+        | (?P<string>"(?:"")?)
+        | (?P<backtick>`)""",
         re.VERBOSE,
     )
 
@@ -151,7 +188,11 @@ class LineMap:
     """Offsets to 1-based (line, column); line breaks are CRLF, LF and lone CR."""
 
     def __init__(self, text: str):
-        self.starts = [0, *(m.end() for m in LINE_BREAK.finditer(text))]
+        if "\r" in text:
+            self.starts = [0, *(m.end() for m in LINE_BREAK.finditer(text))]
+        else:  # line feeds only (the usual case): the same sums, without a Python loop
+            lengths = list(map(len, text.split("\n")))
+            self.starts = [0, *map(operator.add, accumulate(lengths[:-1]), range(1, len(lengths)))]
 
     def locate(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.starts, offset)
@@ -190,42 +231,166 @@ class Lexer:
     # ---------------------------------------------------------------- driver
 
     def run(self) -> list[Token]:
+        """Lex the whole text.
+
+        Fast path: the text is split into token candidates in one call (``_CANDIDATES``), and
+        the commonest tokens (identifiers, plain punctuation, plain strings, comments) are
+        made inline, their lines followed incrementally; a token that takes more (a keyword,
+        nesting punctuation, a number, a template, a directive, a non-ASCII identifier, an
+        error) goes to the methods of :meth:`_step`, which return where they stopped. The
+        loop then picks up the candidates from there (:meth:`_resync`), lexing one token at a
+        time with :meth:`_step` while that falls inside a candidate: both read the same
+        alternatives in the same order, so they agree again at the next token boundary."""
         text = self.text
         length = len(text)
-        position = 1 if text.startswith("\ufeff") else 0
-        match_token = _TOKEN_PATTERN.match
-        while not self.nesting_exceeded:
-            match = match_token(text, position)
-            if match is None:
-                position = self._non_ascii_or_invalid(_SPACES.match(text, position).end())
+        parts = _CANDIDATES.split(text)  # [gap, candidate, gap, candidate, ..., gap]
+        count = len(parts)
+        tokens = self.tokens
+        append = tokens.append
+        kinds = self.kinds
+        plain_punctuation = {
+            text: kinds.get(text, text)
+            for text in _PUNCTUATION_TEXTS.split()
+            if text not in _STRUCTURAL_PUNCTUATION
+        }
+        keywords = KEYWORDS
+        reserved_words = RESERVED_WORDS
+        identifier_start = _IDENTIFIER_START
+        structural = _STRUCTURAL_PUNCTUATION
+        number_start = _NUMBER_START
+        # the line of the current token: line_starts[line - 1] <= offset < next_line_start
+        line_starts = [*self._line_starts, length + 1]
+        line = 1
+        next_line_start = line_starts[1]
+        index = 1
+        start = len(parts[0])
+        if text.startswith("\ufeff"):  # a byte order mark: not a token
+            index, start = self._resync(parts, index, start, 1)
+        while index < count:
+            word = parts[index]
+            end = start + len(word)
+            lead = word[0]
+            if lead in identifier_start:
+                if end < length and text[end] > "\x7f":  # a non-ASCII identifier
+                    position = self._step(start)
+                    index, start = self._resync(parts, index, start, position)
+                    continue
+                if word in keywords:
+                    self._word(start, end)
+                    if self.nesting_exceeded:
+                        break
+                    index += 2
+                    start = end + len(parts[index - 1])
+                    continue
+                kind = RESERVED if word in reserved_words else IDENT
+                value = word
+            elif word in plain_punctuation:
+                kind = plain_punctuation[word]
+                value = word
+                self._chain = 0
+            elif word in structural:
+                position = self._punctuation(word, start, end)
+                if self.nesting_exceeded:
+                    break
+                if position != end:  # a directive, the rest of a string template
+                    index, start = self._resync(parts, index, start, position)
+                    continue
+                index += 2
+                start = end + len(parts[index - 1])
                 continue
-            group = match.lastgroup
-            start = match.start(group)
-            end = match.end()
-            if group == "word":
-                if end < length and text[end] > "\x7f":
-                    end = self._identifier_end(end)
-                self._word(start, end)
-                position = end
-            elif group == "punctuation":
-                position = self._punctuation(match.group(group), start, end)
-            elif group == "line_comment":
-                position = end
-            elif group == "number":
+            elif lead == '"' and len(word) > 1:  # a plain string
+                kind = STRING
+                value = word[1:-1]
+                self._chain = 0
+            elif lead == "/" and len(word) > 1 and word != "/*":  # a comment
+                if word[1] == "*":
+                    self._block_comment(start)
+                index += 2
+                start = end + len(parts[index - 1])
+                continue
+            elif lead in number_start:  # (a lone + or - is punctuation, found above)
                 self._number(start, end)
-                position = end
-            elif group == "string":
-                position = self._string(start, end - start == 3)
-            elif group == "block_comment":
-                position = self._block_comment(start)
-            elif group == "backtick":
-                position = self._backticked_identifier(start)
-            elif group == "conflict_marker":
-                position = self._conflict_marker(start)
-            else:  # the end of the text
-                break
+                index += 2
+                start = end + len(parts[index - 1])
+                continue
+            else:  # as _step would lex it
+                if lead == '"':  # a string with escapes, a template or a triple-quoted string
+                    position = self._string(start, text.startswith('"""', start))
+                elif lead == "`":
+                    position = self._backticked_identifier(start)
+                else:
+                    position = self._step(start)
+                if self.nesting_exceeded:
+                    break
+                if position != end:
+                    index, start = self._resync(parts, index, start, position)
+                    continue
+                index += 2
+                start = end + len(parts[index - 1])
+                continue
+            # a token made inline: what _emit does
+            if start >= next_line_start:
+                while start >= next_line_start:
+                    line += 1
+                    next_line_start = line_starts[line]
+            token = Token(kind, value, start, end, line, start - line_starts[line - 1] + 1, len(tokens))
+            if self._pending_docs is not None:
+                token.docs = self._pending_docs
+                self._pending_docs = None
+            append(token)
+            index += 2
+            start = end + len(parts[index - 1])
         self._emit(END, "", length, length)
-        return self.tokens
+        return tokens
+
+    def _resync(self, parts: list[str], index: int, start: int, position: int) -> tuple[int, int]:
+        """The first candidate (its index in ``parts`` and its offset) that starts at or after
+        ``position``, where :meth:`_step` stopped; while ``position`` falls inside a
+        candidate, the text is lexed on with :meth:`_step` (candidates of a string's
+        contents, say, are no tokens)."""
+        count = len(parts)
+        while True:
+            end = start + len(parts[index])
+            while end <= position:
+                index += 2
+                if index >= count:
+                    return index, start
+                start = end + len(parts[index - 1])
+                end = start + len(parts[index])
+            if start >= position or self.nesting_exceeded:
+                return index, start
+            position = self._step(position)
+
+    def _step(self, position: int) -> int:
+        """Lex one token (or skip one comment) after ``position``; where it stopped."""
+        text = self.text
+        match = _token_pattern().match(text, position)
+        if match is None:
+            return self._non_ascii_or_invalid(_SPACES.match(text, position).end())
+        group = match.lastgroup
+        start = match.start(group)
+        end = match.end()
+        if group == "word":
+            if end < len(text) and text[end] > "\x7f":
+                end = self._identifier_end(end)
+            self._word(start, end)
+            return end
+        if group == "punctuation":
+            return self._punctuation(match.group(group), start, end)
+        if group == "line_comment":
+            return end
+        if group == "number":
+            self._number(start, end)
+            return end
+        if group == "string":
+            return self._string(start, end - start == 3)
+        if group == "block_comment":
+            return self._block_comment(start)
+        if group == "backtick":
+            return self._backticked_identifier(start)
+        if group == "conflict_marker":
+            return self._conflict_marker(start)
+        return len(text)  # the end of the text
 
     def _emit(self, kind: str, value: object, offset: int, end: int) -> Token:
         starts = self._line_starts
@@ -291,7 +456,8 @@ class Lexer:
             self._word(position, end)
             return end
         end = position + 1  # one diagnostic for a run of invalid characters
-        while end < len(text) and not _TOKEN_PATTERN.match(text, end) and not _starts_identifier(text[end]):
+        match_token = _token_pattern().match
+        while end < len(text) and not match_token(text, end) and not _starts_identifier(text[end]):
             end += 1
         self._error("invalid-character", f"invalid character {describe_character(text[position])}", position)
         return end

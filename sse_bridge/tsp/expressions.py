@@ -17,6 +17,9 @@ _KEYWORDS = {"void", "never", "unknown", "null"}
 
 
 def type_of(checker: Checker, expr: s.Expr, scope: Scope) -> t.Type:
+    cls = expr.__class__  # references first: most expressions are (syntax classes have no subclasses)
+    if cls is s.Identifier or cls is s.TypeReference or cls is s.MemberAccess:
+        return _reference_type(checker, expr, scope)
     if isinstance(expr, s.Keyword):
         return t.Intrinsic(expr.name, node=expr, file=scope.path)
     if isinstance(expr, s.StringLiteral):
@@ -253,6 +256,8 @@ def array_of(checker: Checker, element: t.Type, node) -> t.Model:
 
 def all_properties(model: t.Model) -> list[t.Property]:
     """Inherited properties first, then the model's own (a spread copies them all)."""
+    if model.base is None:  # the usual case
+        return list(model.properties.values())
     chain = []
     seen = set()
     current: t.Model | None = model

@@ -15,6 +15,19 @@ from . import types as t
 from .check import Program
 
 DOC = "TypeSpec.doc"
+# the decorators that set a facet (a value each), in the order of ir.Facets
+_FACET_DECORATORS = {
+    "TypeSpec.minLength": "min_length",
+    "TypeSpec.maxLength": "max_length",
+    "TypeSpec.minItems": "min_items",
+    "TypeSpec.maxItems": "max_items",
+    "TypeSpec.minValue": "min_value",
+    "TypeSpec.maxValue": "max_value",
+    "TypeSpec.minValueExclusive": "min_value_exclusive",
+    "TypeSpec.maxValueExclusive": "max_value_exclusive",
+    "TypeSpec.pattern": "pattern",
+    "TypeSpec.format": "format",
+}
 METADATA = frozenset(
     {
         "TypeSpec.Http.header",
@@ -195,6 +208,18 @@ class Lowering:
     # --- members ------------------------------------------------------------------------------------
 
     def property(self, prop: t.Property) -> ir.Property:
+        if not prop.decorators:  # most properties: nothing to look up
+            kind = self.type(prop.type)
+            return ir.Property(
+                name=prop.name,
+                type=kind,
+                optional=prop.optional,
+                default=self.value(prop.default) if prop.has_default else None,
+                has_default=prop.has_default,
+                facets=ir.NO_FACETS,
+                meta=self.meta(prop),
+                pos=self.pos(prop),
+            )
         visibilities = set()
         for applied in prop.decorated("TypeSpec.visibility"):
             visibilities.update(_member_name(a) for a in applied.args)
@@ -230,27 +255,27 @@ class Lowering:
     def facets(self, kind: t.Type) -> ir.Facets:
         if not kind.decorators:
             return ir.NO_FACETS
+        last: dict[str, t.Applied] = {}  # facet -> the last decorator that sets it (it wins)
+        secret = False
+        encodings = []
+        for applied in kind.decorators:  # one pass: types carry several unrelated decorators
+            attr = _FACET_DECORATORS.get(applied.name)
+            if attr is not None:
+                last[attr] = applied
+            elif applied.name == "TypeSpec.secret":
+                secret = True
+            elif applied.name == "TypeSpec.encode":
+                encodings.append(applied)
         values: dict = {}
-        for name, attr in (
-            ("minLength", "min_length"),
-            ("maxLength", "max_length"),
-            ("minItems", "min_items"),
-            ("maxItems", "max_items"),
-            ("minValue", "min_value"),
-            ("maxValue", "max_value"),
-            ("minValueExclusive", "min_value_exclusive"),
-            ("maxValueExclusive", "max_value_exclusive"),
-            ("pattern", "pattern"),
-            ("format", "format"),
-        ):
-            value = kind.first_arg(f"TypeSpec.{name}")
+        for attr, applied in last.items():
+            value = applied.args[0] if applied.args else None
             if isinstance(value, t.Literal):
                 value = value.value
             if value is not None and not isinstance(value, (t.Type, t.TypeValue)):
                 values[attr] = value
-        if kind.has("TypeSpec.secret"):
+        if secret:
             values["secret"] = True
-        for applied in kind.decorated("TypeSpec.encode"):
+        for applied in encodings:
             values["encoding"] = self.encoding(applied.args)
         return ir.Facets(**values) if values else ir.NO_FACETS
 
@@ -271,46 +296,65 @@ class Lowering:
     def meta(self, kind: t.Type) -> ir.Metadata:
         if not kind.decorators and kind.doc is None and kind.deprecated is None:
             return ir.NO_METADATA
-        doc = kind.first_arg(DOC)
-        if doc is None:
-            doc = kind.doc
-        summary = kind.first_arg("TypeSpec.summary")
+        doc_applied = summary_applied = None  # the last ones win
         extensions = []
-        for applied in kind.decorated("TypeSpec.OpenAPI.extension"):
-            if len(applied.args) == 2 and isinstance(applied.args[0], str):
-                extensions.append(ir.Extension(applied.args[0], self.json(applied.args[1])))
-        examples = tuple(self.json(a.args[0]) for a in kind.decorated("TypeSpec.example") if a.args)
+        examples = []
         external = None
-        for applied in kind.decorated("TypeSpec.OpenAPI.externalDocs"):
-            if applied.args and isinstance(applied.args[0], str):
+        for applied in kind.decorators:  # one pass: types carry several unrelated decorators
+            name = applied.name
+            if name == DOC:
+                doc_applied = applied
+            elif name == "TypeSpec.summary":
+                summary_applied = applied
+            elif name == "TypeSpec.OpenAPI.extension":
+                if len(applied.args) == 2 and isinstance(applied.args[0], str):
+                    extensions.append(ir.Extension(applied.args[0], self.json(applied.args[1])))
+            elif name == "TypeSpec.example":
+                if applied.args:
+                    examples.append(self.json(applied.args[0]))
+            elif (
+                name == "TypeSpec.OpenAPI.externalDocs" and applied.args and isinstance(applied.args[0], str)
+            ):
                 text = applied.args[1] if len(applied.args) > 1 and isinstance(applied.args[1], str) else None
                 external = (applied.args[0], text)
+        doc = doc_applied.args[0] if doc_applied is not None and doc_applied.args else None
+        if doc is None:
+            doc = kind.doc
+        summary = summary_applied.args[0] if summary_applied is not None and summary_applied.args else None
+        doc = doc if isinstance(doc, str) else None
+        summary = summary if isinstance(summary, str) else None
+        empty = not extensions and not examples and external is None
+        if empty and doc is None and summary is None and kind.deprecated is None:
+            return ir.NO_METADATA  # equal to what would be built: shared
         return ir.Metadata(
-            doc=doc if isinstance(doc, str) else None,
-            summary=summary if isinstance(summary, str) else None,
+            doc=doc,
+            summary=summary,
             deprecated=kind.deprecated,
             extensions=tuple(extensions),
-            examples=examples,
+            examples=tuple(examples),
             external_docs=external,
         )
 
     # --- types and values ---------------------------------------------------------------------------
 
     def type(self, kind: t.Type | None) -> ir.TypeExpr:
+        cls = kind.__class__  # the commonest kinds first, by exact class (types.py has no subclasses)
+        if cls is t.Scalar:
+            if kind.std:
+                return _intrinsic(kind.name)
+            return ir.Ref(self.declare(kind))
+        if cls is t.Model:
+            return self.model_type(kind)
         if kind is None:
-            return ir.Intrinsic("unknown")
+            return _intrinsic("unknown")
         if isinstance(kind, (str, int, float, bool)):  # a template argument bound to a value
             return ir.Literal(kind)
         if isinstance(kind, t.TypeValue):
             return self.type(kind.type)
         if isinstance(kind, t.Intrinsic):
-            return ir.Intrinsic("unknown" if kind.name == "ErrorType" else kind.name)
+            return _intrinsic("unknown" if kind.name == "ErrorType" else kind.name)
         if isinstance(kind, t.Literal):
             return ir.Literal(kind.value)
-        if isinstance(kind, t.Scalar):
-            if kind.std:
-                return ir.Intrinsic(kind.name)
-            return ir.Ref(self.declare(kind))
         if isinstance(kind, t.Enum):
             return ir.Ref(self.declare(kind))
         if isinstance(kind, t.EnumMember):
@@ -321,9 +365,7 @@ class Lowering:
             if kind.name is not None:
                 return ir.Ref(self.declare(kind))
             return ir.UnionOf(tuple(self.type(v.type) for v in kind.variants))
-        if isinstance(kind, t.Model):
-            return self.model_type(kind)
-        return ir.Intrinsic("unknown")
+        return _intrinsic("unknown")
 
     def model_type(self, model: t.Model) -> ir.TypeExpr:
         if model.has("TypeSpec.Http.httpPart"):  # a multipart part: the part's own type
@@ -439,6 +481,18 @@ class Lowering:
         return Location(path, position.line, position.column)
 
 
+_INTRINSICS: dict[str, ir.Intrinsic] = {}
+
+
+def _intrinsic(name: str) -> ir.Intrinsic:
+    """``ir.Intrinsic(name)``, one shared instance per name: IR nodes are immutable and
+    compared by value, and a frozen dataclass is slow to build (every property has a type)."""
+    found = _INTRINSICS.get(name)
+    if found is None:
+        found = _INTRINSICS[name] = ir.Intrinsic(name)
+    return found
+
+
 def stream_of(model: t.Model) -> t.Type | None:
     """The item type when ``model`` is a stream (``@streamOf``, through ``is`` and spreads)."""
     if model.stream_of is not None:
@@ -468,7 +522,7 @@ def stream_type(lowering: Lowering, model: t.Model, item: t.Type) -> ir.StreamOf
 
 
 def is_metadata(prop: t.Property) -> bool:
-    return any(d.name in METADATA for d in prop.decorators)
+    return bool(prop.decorators) and any(d.name in METADATA for d in prop.decorators)
 
 
 def _is_never(kind) -> bool:

@@ -152,7 +152,17 @@ class _Parser:
     ``passes_child`` marks ``?rule: single_symbol`` reductions that keep their child as
     is, which the driver skips calling."""
 
-    __slots__ = ("builder", "end_state", "kinds", "lock", "start_state", "synchronizing", "table", "texts")
+    __slots__ = (
+        "builder",
+        "chains",
+        "end_state",
+        "kinds",
+        "lock",
+        "start_state",
+        "synchronizing",
+        "table",
+        "texts",
+    )
 
     def __init__(
         self, table: list[dict[str, int | list]], start_state: int, end_state: int, kinds: dict[str, str]
@@ -165,6 +175,20 @@ class _Parser:
         self.synchronizing = frozenset((kinds[";"], kinds["}"]))  # the terminals of ';' and '}'
         self.builder = SyntaxBuilder()
         self.lock = threading.Lock()
+        # (state below, state, lookahead) -> the state after the ``?rule`` reductions that
+        # follow there (an expression is reduced through four of them: primary,
+        # array_or_higher, intersection_or_higher, expression), learnt as parsing meets them
+        self.chains: dict[tuple[int, int, str], int] = {}
+
+    def chain_end(self, below: int, state: int, kind: str) -> int:
+        """The state that replaces ``state`` (above ``below``) once the lookahead ``kind``
+        has reduced it by every ``?rule`` that keeps its child as is."""
+        table = self.table
+        action = table[state].get(kind)
+        while action.__class__ is list and action[3]:
+            state = table[below][action[1]]
+            action = table[state].get(kind)
+        return state
 
 
 @functools.cache
@@ -304,21 +328,30 @@ class _Run:
         self.start_stack: list[Token] = []
 
     def drive(self):
-        """Parse every token; the statements of the script, or None if parsing gave up."""
+        """Parse every token; the statements of the script, or None if parsing gave up.
+
+        The three stacks hold, per grammar symbol, its parser state, its value and its first
+        token. A reduction leaves its children's first tokens on ``start_stack`` while its
+        callback runs (the builder reads them from ``builder.base`` on), then keeps only the
+        first one, which is the first token of the reduced rule too: a one-symbol rule, the
+        commonest, touches neither that stack nor the length of the others."""
         table = self.parser.table
         end_state = self.parser.end_state
+        chains = self.parser.chains
         builder = self.parser.builder
+        builder.start_stack = start_stack = self.start_stack
         tokens = self.tokens
         state_stack = self.state_stack
         value_stack = self.value_stack
-        start_stack = self.start_stack
         index = 0
         token = tokens[0]
         kind = token.kind
+        state = state_stack[-1]
         while True:
-            action = table[state_stack[-1]].get(kind)
+            action = table[state].get(kind)
             if action.__class__ is int:  # shift
-                state_stack.append(action)
+                state = action
+                state_stack.append(state)
                 value_stack.append(token)
                 start_stack.append(token)
                 index += 1
@@ -331,30 +364,41 @@ class _Run:
                     return None
                 token = tokens[index]
                 kind = token.kind
+                state = state_stack[-1]
                 continue
             size, origin, callback, passes_child = action
-            if passes_child:  # ?rule: one symbol, kept as is
-                state_stack[-1] = table[state_stack[-2]][origin]
+            if passes_child:  # ?rule: one symbol, kept as is (see _Parser.chains)
+                below = state_stack[-2]
+                target = chains.get((below, state, kind))
+                if target is None:
+                    target = chains[below, state, kind] = self.parser.chain_end(below, state, kind)
+                state = state_stack[-1] = target
+                continue
+            if size == 1:  # replace the symbol in place
+                builder.base = len(start_stack) - 1
+                value = callback(value_stack[-1:])
+                state = table[state_stack[-2]][origin]
+                if state == end_state and kind == END:
+                    return value
+                state_stack[-1] = state
+                value_stack[-1] = value
                 continue
             if size:
+                builder.base = base = len(start_stack) - size
                 children = value_stack[-size:]
-                starts = start_stack[-size:]
                 del value_stack[-size:]
                 del state_stack[-size:]
-                del start_stack[-size:]
-                builder.start = first = starts[0]
-                builder.starts = starts
-            else:
-                children = []
-                builder.start = first = token
-                builder.starts = [token]
-            value = callback(children)
-            goto = table[state_stack[-1]][origin]
-            if goto == end_state and kind == END:
+                value = callback(children)
+                del start_stack[base + 1 :]
+            else:  # an empty rule starts at the lookahead token
+                builder.base = len(start_stack)
+                start_stack.append(token)
+                value = callback([])
+            state = table[state_stack[-1]][origin]
+            if state == end_state and kind == END:
                 return value
-            state_stack.append(goto)
+            state_stack.append(state)
             value_stack.append(value)
-            start_stack.append(first)
 
     # ------------------------------------------------------------------ recovery
 
@@ -466,29 +510,31 @@ class _Run:
         return True
 
     def _feed(self, token: Token) -> None:
-        """Feed one (inserted) token through the reductions it triggers, then shift it."""
+        """Feed one (inserted) token through the reductions it triggers, then shift it (the
+        stacks as :meth:`drive` keeps them)."""
         table = self.parser.table
         builder = self.parser.builder
+        state_stack, value_stack, start_stack = self.state_stack, self.value_stack, self.start_stack
         while True:
-            action = table[self.state_stack[-1]][token.kind]
+            action = table[state_stack[-1]][token.kind]
             if action.__class__ is int:
-                self.state_stack.append(action)
-                self.value_stack.append(token)
-                self.start_stack.append(token)
+                state_stack.append(action)
+                value_stack.append(token)
+                start_stack.append(token)
                 return
             size, origin, callback, _ = action
             if size:
-                children = self.value_stack[-size:]
-                starts = self.start_stack[-size:]
-                del self.value_stack[-size:], self.state_stack[-size:], self.start_stack[-size:]
+                builder.base = base = len(start_stack) - size
+                children = value_stack[-size:]
+                del value_stack[-size:], state_stack[-size:]
+                value = callback(children)
+                del start_stack[base + 1 :]
             else:
-                children, starts = [], [token]
-            builder.start = starts[0]
-            builder.starts = starts
-            value = callback(children)
-            self.state_stack.append(table[self.state_stack[-1]][origin])
-            self.value_stack.append(value)
-            self.start_stack.append(starts[0])
+                builder.base = len(start_stack)
+                start_stack.append(token)
+                value = callback([])
+            state_stack.append(table[state_stack[-1]][origin])
+            value_stack.append(value)
 
 
 # ---------------------------------------------------------------------- messages

@@ -58,28 +58,28 @@ KIND_NAMES = {
 
 
 def validate(program: Program, lowering: Lowering, diagnostics: DiagnosticBag) -> None:
-    seen: set[int] = set()
-    for kind in _all_types(program):
-        if id(kind) in seen:
-            continue
-        seen.add(id(kind))
-        _check_targets(kind, lowering, diagnostics)
-        if (
-            isinstance(kind, t.Variant)
-            and kind.has(SSE + "terminalEvent")
-            and (kind.union is None or not kind.union.has(EVENTS + "events"))
-        ):
-            decorator = kind.decorated(SSE + "terminalEvent")[0]
-            diagnostics.error(
-                "@typespec/sse/terminal-event-not-in-events",
-                "A field marked as '@terminalEvent' must be a member of a type decorated with "
-                "'@TypeSpec.Events.events'.",
-                _at(lowering, decorator.node, kind) or lowering.pos(kind),
-            )
-        if isinstance(kind, t.Union) and kind.has(EVENTS + "events"):
-            for variant in kind.variants:
-                _check_event(variant, lowering, diagnostics)
-        if isinstance(kind, t.Model) and kind.stream_of is not None:
+    kinds = _all_types(program)
+    quiet = _quiet_models(kinds)
+    for kind in kinds:
+        if kind.decorators:
+            _check_targets(kind, lowering, diagnostics)
+        cls = kind.__class__
+        if cls is t.Variant:
+            if kind.has(SSE + "terminalEvent") and (
+                kind.union is None or not kind.union.has(EVENTS + "events")
+            ):
+                decorator = kind.decorated(SSE + "terminalEvent")[0]
+                diagnostics.error(
+                    "@typespec/sse/terminal-event-not-in-events",
+                    "A field marked as '@terminalEvent' must be a member of a type decorated with "
+                    "'@TypeSpec.Events.events'.",
+                    _at(lowering, decorator.node, kind) or lowering.pos(kind),
+                )
+        elif cls is t.Union:
+            if kind.has(EVENTS + "events"):
+                for variant in kind.variants:
+                    _check_event(variant, lowering, diagnostics, quiet)
+        elif cls is t.Model and kind.stream_of is not None:
             _check_sse_stream(kind, lowering, diagnostics)
 
 
@@ -132,9 +132,12 @@ def _check_sse_stream(model: t.Model, lowering: Lowering, diagnostics: Diagnosti
         )
 
 
-def _check_event(variant: t.Variant, lowering: Lowering, diagnostics: DiagnosticBag) -> None:
+def _check_event(variant: t.Variant, lowering: Lowering, diagnostics: DiagnosticBag, quiet: set[int]) -> None:
     """Walk an event's type as ``getEventDefinitions`` does: at most one ``@data`` property,
-    not under an array or record, and ``@contentType`` only on it."""
+    not under an array or record, and ``@contentType`` only on it. Models in ``quiet`` (see
+    :func:`_quiet_models`) are left out of the walk: it would find nothing there."""
+    if id(variant.type) in quiet:
+        return
     payloads: list[str] = []
     stack: list[tuple[t.Type, str, int]] = [(variant.type, "", 0)]
     visited: set[int] = set()
@@ -143,9 +146,11 @@ def _check_event(variant: t.Variant, lowering: Lowering, diagnostics: Diagnostic
         if not isinstance(kind, t.Model) or id(kind) in visited:
             continue
         visited.add(id(kind))
-        if kind.indexer is not None:
+        if kind.indexer is not None and id(kind.indexer[1]) not in quiet:
             stack.append((kind.indexer[1], path + "[]", indexed + 1))
         for prop in kind.properties.values():
+            if id(prop.type) in quiet and not prop.decorators:
+                continue
             where = f"{path}.{prop.name}" if path else prop.name
             if prop.has(EVENTS + "contentType") and not prop.has(EVENTS + "data"):
                 diagnostics.error(
@@ -169,11 +174,12 @@ def _check_event(variant: t.Variant, lowering: Lowering, diagnostics: Diagnostic
                     )
                 payloads.append(where)
                 continue
-            stack.append((prop.type, where, indexed))
+            if id(prop.type) not in quiet:
+                stack.append((prop.type, where, indexed))
 
 
-def _all_types(program: Program):
-    """Every type reachable from the user's declarations (instances included)."""
+def _all_types(program: Program) -> list[t.Type]:
+    """Every type reachable from the user's declarations (instances included), each once."""
     pending: list = []
     for symbol in program.symbols:
         if symbol.type is not None:
@@ -182,29 +188,60 @@ def _all_types(program: Program):
     for namespace, _node, _scope in program.namespace_nodes:
         pending.append(namespace)
     seen: set[int] = set()
+    found: list[t.Type] = []
     while pending:
         kind = pending.pop()
-        if not isinstance(kind, t.Type) or id(kind) in seen:
+        if id(kind) in seen or not isinstance(kind, t.Type):
             continue
         seen.add(id(kind))
-        yield kind
-        if isinstance(kind, t.Model):
+        found.append(kind)
+        cls = kind.__class__  # the classes of types.py have no subclasses
+        if cls is t.Property:
+            pending.append(kind.type)
+        elif cls is t.Model:
             pending.extend(kind.properties.values())
             if kind.indexer is not None:
                 pending.append(kind.indexer[1])
-        elif isinstance(kind, t.Property):
-            pending.append(kind.type)
-        elif isinstance(kind, t.Union):
+        elif cls is t.Union:
             pending.extend(kind.variants)
-        elif isinstance(kind, t.Variant):
+        elif cls is t.Variant:
             pending.append(kind.type)
-        elif isinstance(kind, t.Operation):
+        elif cls is t.Operation:
             if kind.parameters is not None:
                 pending.append(kind.parameters)
             pending.append(kind.return_type)
-        elif isinstance(kind, t.Interface):
+        elif cls is t.Interface:
             pending.extend(kind.operations.values())
-        elif isinstance(kind, t.Enum):
+        elif cls is t.Enum:
             pending.extend(kind.members.values())
-        elif isinstance(kind, t.Tuple):
+        elif cls is t.Tuple:
             pending.extend(kind.items)
+    return found
+
+
+def _quiet_models(kinds: list[t.Type]) -> set[int]:
+    """The ids of the models in which :func:`_check_event` can find nothing: no property with
+    ``@contentType`` or ``@data`` in them nor in any model they lead to (through property
+    types and indexers). Events usually carry plain models, whose walks would otherwise go
+    through most of the program's models once per event."""
+    models = [kind for kind in kinds if kind.__class__ is t.Model]
+    loud: set[int] = set()
+    for model in models:
+        for prop in model.properties.values():
+            if prop.decorators and (prop.has(EVENTS + "contentType") or prop.has(EVENTS + "data")):
+                loud.add(id(model))
+                break
+    if loud:
+        users: dict[int, list[t.Model]] = {}  # id(model) -> the models that lead to it
+        for model in models:
+            if model.indexer is not None:
+                users.setdefault(id(model.indexer[1]), []).append(model)
+            for prop in model.properties.values():
+                users.setdefault(id(prop.type), []).append(model)
+        pending = list(loud)
+        while pending:
+            for user in users.get(pending.pop(), ()):
+                if id(user) not in loud:
+                    loud.add(id(user))
+                    pending.append(id(user))
+    return {id(model) for model in models if id(model) not in loud}
