@@ -136,7 +136,7 @@ def load_typespec(
     source: str | bytes | Path, *, name: str | None = None, diagnostics: DiagnosticBag | None = None
 ):
     """Read a TypeSpec program (a main file and the files it imports) into the IR."""
-    from .openapi.source import decode
+    from .decoding import decode
     from .tsp.program import load_typespec as load
 
     bag = diagnostics if diagnostics is not None else DiagnosticBag()

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ..decoding import decode  # noqa: F401 (re-exported: the OpenAPI reader's entry points)
 from ..diagnostics import Diagnostic, InputError, LazyLocation, Level, Location
 
 MAX_DEPTH = 200
@@ -62,24 +63,6 @@ def _as_tuple(location: Location) -> tuple[str, int, int]:
 
 def error(code: str, message: str, name: str, line: int = 1, column: int = 1) -> InputError:
     return InputError([Diagnostic(code, Level.ERROR, message, Location(name, line, column))])
-
-
-def decode(raw: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM); anything else is a located ``invalid-utf8`` error."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise error(
-            "invalid-utf8", f"the input is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", name, line, column
-        ) from None
-    nul = text.find("\0")
-    if nul >= 0:
-        line, column = _line_col(text, nul)
-        raise error("invalid-character", "the input contains a NUL character", name, line, column)
-    return text
 
 
 def load(text: str, name: str) -> Source:

@@ -11,7 +11,6 @@ Errors carry the official compiler's codes (``invalid-ref``, ``duplicate-symbol`
 from __future__ import annotations
 
 import functools
-import importlib.resources
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -46,6 +45,8 @@ def _prelude() -> s.Script:
     try:
         text = Path(__file__).with_name("prelude.tsp").read_text(encoding="utf-8")
     except OSError:  # a package that is not plain files (a zip)
+        import importlib.resources
+
         text = importlib.resources.files("sse_bridge.tsp").joinpath("prelude.tsp").read_text(encoding="utf-8")
     return parse_library(text, "<typespec-prelude>")
 

@@ -1,0 +1,30 @@
+"""Input bytes to text (SPEC §7), for both formats: UTF-8 with or without a byte order mark,
+no NUL character; anything else is a located error. A module of its own so that ``emit``
+does not load the OpenAPI reader (and its JSON parser) at start-up."""
+
+from __future__ import annotations
+
+from .diagnostics import Diagnostic, InputError, Level, Location
+
+
+def decode(raw: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM); anything else is a located ``invalid-utf8`` error."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise _error(
+            "invalid-utf8", f"the input is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", name, line, column
+        ) from None
+    nul = text.find("\0")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        raise _error("invalid-character", "the input contains a NUL character", name, line, column)
+    return text
+
+
+def _error(code: str, message: str, name: str, line: int, column: int) -> InputError:
+    return InputError([Diagnostic(code, Level.ERROR, message, Location(name, line, column))])
