@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from .decoding import read_file
 from .diagnostics import Diagnostic, DiagnosticBag, InputError
 
 STDIN_NAME = "<stdin>"
@@ -74,7 +75,7 @@ def run_conversion(work: Callable[[], T]) -> T:
 def _read(source: str | bytes | Path, name: str | None) -> tuple[bytes, str, Path | None]:
     if isinstance(source, Path):
         try:
-            return source.read_bytes(), name or str(source), source.parent
+            return read_file(source), name or str(source), source.parent
         except OSError as exc:
             from .diagnostics import Level, Location
 

@@ -78,7 +78,7 @@ def main() -> None:
 
 
 @main.command("import")
-@click.argument("spec", type=click.Path(allow_dash=True, dir_okay=False))
+@click.argument("spec", type=click.Path(allow_dash=True))
 @_output_option
 @click.option("--namespace", help="The TypeSpec namespace (default: from the document's title).")
 @_diagnostics_option
@@ -91,7 +91,7 @@ def import_command(spec: str, out: str | None, namespace: str | None, diagnostic
 
 
 @main.command("emit")
-@click.argument("main_file", metavar="MAIN.tsp", type=click.Path(allow_dash=True, dir_okay=False))
+@click.argument("main_file", metavar="MAIN.tsp", type=click.Path(allow_dash=True))
 @_output_option
 @click.option(
     "--openapi-version",

@@ -4,7 +4,27 @@ does not load the OpenAPI reader (and its JSON parser) at start-up."""
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
+
 from .diagnostics import Diagnostic, InputError, Level, Location
+
+
+def read_file(path: os.PathLike | str) -> bytes:
+    """The bytes of the regular file at ``path`` (symbolic links followed). Anything else
+    raises ``OSError``: a folder, and a FIFO, socket or device, which could block the read
+    or never end (the file is opened without blocking, to be looked at first)."""
+    if "\0" in os.fspath(path):
+        raise OSError(errno.EINVAL, "a file name cannot hold a NUL character")
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(descriptor, "rb") as stream:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise OSError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)")
+        return stream.read()
 
 
 def decode(raw: bytes, name: str) -> str:

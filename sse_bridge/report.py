@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from pathlib import Path
 
+from .decoding import read_file
 from .diagnostics import Diagnostic, Level
 
 
@@ -61,10 +61,8 @@ def _excerpt(diagnostic: Diagnostic, sources: dict[str, list[str] | None]):
         return None
     if location.path not in sources:
         try:
-            sources[location.path] = (
-                Path(location.path).read_text(encoding="utf-8", errors="replace").splitlines()
-            )
-        except OSError:
+            sources[location.path] = read_file(location.path).decode("utf-8", "replace").splitlines()
+        except (OSError, ValueError):
             sources[location.path] = None
     lines = sources[location.path]
     if not lines or not 1 <= location.line <= len(lines):

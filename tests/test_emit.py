@@ -140,6 +140,26 @@ EQUIVALENT_CODES = {
 }
 
 
+EXPECTED_WARNING = re.compile(r"^//\s*expect-warning:\s*(\S+)\s+at\s+(\d+):(\d+)\s*$", re.M)
+WARNED = [path for path in CASES if EXPECTED_WARNING.search(path.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("path", WARNED, ids=case_id)
+def test_emit_notes_are_located_warnings(path):
+    """Fixtures that show an emit note list it in their header (``// expect-warning: <code> at
+    <line>:<col>``): each is reported there, with that stable code, as a warning."""
+    expected = {
+        (code, int(line), int(column))
+        for code, line, column in EXPECTED_WARNING.findall(path.read_text(encoding="utf-8"))
+    }
+    reported = {
+        (d.code, d.location.line, d.location.column)
+        for d in emit_openapi(path, name=str(path.relative_to(ROOT))).diagnostics
+        if d.level.value == "warning" and d.location is not None
+    }
+    assert expected <= reported, sorted(reported)
+
+
 def _expectation(path) -> tuple[str, int, int]:
     match = re.match(r"//\s*expect:\s*(\S+)\s+at\s+(\d+):(\d+)", path.read_text(encoding="utf-8"))
     assert match, f"{path.name} needs a first line '// expect: <code> at <line>:<col>'"

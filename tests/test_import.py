@@ -4,6 +4,8 @@ it at 3.2.0 yields the source's event streams, same event names in the same orde
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 from conftest import ROOT, case_id, fixture_cases
@@ -27,6 +29,26 @@ def test_import_matches_snapshot(path, tsp_snapshot):
 @pytest.mark.parametrize("path", CASES, ids=case_id)
 def test_import_is_deterministic(path):
     assert _import(path).output == _import(path).output
+
+
+EXPECTED_WARNING = re.compile(r"^#\s*expect-warning:\s*(\S+)\s+at\s+(\d+):(\d+)\s*$", re.M)
+WARNED = [path for path in CASES if EXPECTED_WARNING.search(path.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("path", WARNED, ids=case_id)
+def test_what_import_cannot_carry_is_a_located_warning(path):
+    """Fixtures that show a lossy step list it in their header (``# expect-warning: <code> at
+    <line>:<col>``): each is reported there, with that stable code, as a warning."""
+    expected = {
+        (code, int(line), int(column))
+        for code, line, column in EXPECTED_WARNING.findall(path.read_text(encoding="utf-8"))
+    }
+    reported = {
+        (d.code, d.location.line, d.location.column)
+        for d in _import(path).diagnostics
+        if d.level.value == "warning" and d.location is not None
+    }
+    assert expected <= reported, sorted(reported)
 
 
 @pytest.mark.oracle

@@ -18,6 +18,7 @@ from sse_bridge.api import load_typespec
 from sse_bridge.cli import main
 from sse_bridge.openapi.dump import to_yaml
 from sse_bridge.openapi.emit import emit_document
+from sse_bridge.openapi.emit_schemas import component_name
 from sse_bridge.roundtrip import roundtrip
 from sse_bridge.tsp.emit import emit_typespec
 
@@ -51,7 +52,14 @@ def _event_signature(document: ir.Document, known: set[str] | None = None) -> di
     (seed 002), is the terminal flag; an anonymous payload, which comes back as a model named
     after its event, is compared by its properties."""
     declarations = document.declaration_map()
-    known = {d.name for d in document.declarations} if known is None else known
+    namespace = document.service.namespace
+
+    def name_of(declaration) -> str:
+        # As a component is named: declarations of sub-namespaces (``Events.Ping``) come back
+        # from OpenAPI as declarations named so.
+        return component_name(declaration, namespace)
+
+    known = {name_of(d) for d in document.declarations} if known is None else known
 
     def payload(kind):
         if isinstance(kind, ir.ObjectType):
@@ -63,12 +71,12 @@ def _event_signature(document: ir.Document, known: set[str] | None = None) -> di
                 "envelope",
                 tuple(("@data" if p.event_data else p.name, p.optional) for p in target.properties),
             )
-        if isinstance(target, ir.Model) and target.name not in known:
+        if isinstance(target, ir.Model) and name_of(target) not in known:
             return ("object", tuple(p.name for p in target.properties))
-        return ("ref", target.name) if target is not None else kind
+        return ("ref", name_of(target)) if target is not None else kind
 
     return {
-        d.name: [
+        name_of(d): [
             (
                 v.name,
                 payload(v.type),
@@ -90,7 +98,8 @@ def test_events_survive_a_round_trip_from_typespec(path):
     source = load_typespec(path)
     result = roundtrip(path)
     again = load_typespec(result.steps[1], name="again.tsp")
-    assert _event_signature(again, {d.name for d in source.declarations}) == _event_signature(source)
+    names = {component_name(d, source.service.namespace) for d in source.declarations}
+    assert _event_signature(again, names) == _event_signature(source)
     envelopes = {
         d.name
         for d in source.declarations
@@ -119,7 +128,8 @@ def test_random_streams_reach_a_fixpoint_from_typespec(document):
     assert result.is_fixpoint, source + "\n" + result.diff()
     original = load_typespec(source, name="random.tsp")
     again = load_typespec(result.steps[1], name="again.tsp")
-    assert _event_signature(again, {d.name for d in original.declarations}) == _event_signature(original)
+    names = {component_name(d, original.service.namespace) for d in original.declarations}
+    assert _event_signature(again, names) == _event_signature(original)
 
 
 @PROPERTY_SETTINGS

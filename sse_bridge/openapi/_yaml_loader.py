@@ -36,6 +36,7 @@ _WORDS = {
     "<<": _MERGE,
 }
 _COLLECTION_TAGS = {"sequence": "tag:yaml.org,2002:seq", "mapping": "tag:yaml.org,2002:map"}
+_JSON_COLLECTION_TAGS = frozenset(_COLLECTION_TAGS.values())
 
 
 class _CoreResolver(yaml.resolver.BaseResolver):
@@ -78,27 +79,68 @@ ScalarNode, _SequenceNode = _node_classes()
 
 
 def _scalar(node) -> object:
+    """The JSON value of a scalar node; ``ValueError`` (its message for the diagnostic) for
+    what no JSON value is: an explicit tag its text does not fit (``!!int abc``), a tag other
+    than JSON's (``!!binary``, ``!!python/...``, ``!local``: OpenAPI requires YAML documents
+    to be JSON-compatible), NaN and infinities, integers beyond what Python converts."""
     tag, text = node.tag, node.value
     if tag == _STR:
         return text
     if tag == _INT:
-        if text.startswith("0o"):
-            return int(text[2:], 8)
-        if text.startswith("0x"):
-            return int(text[2:], 16)
-        return int(text)
+        try:
+            if text.startswith("0o"):
+                value = int(text[2:], 8)
+            elif text.startswith("0x"):
+                value = int(text[2:], 16)
+            else:
+                value = int(text)
+        except ValueError:
+            if len(text) <= _MAX_DIGITS:
+                raise ValueError(f"{_short(text)} is not an integer") from None
+            value = 1 << _MAX_BITS
+        if value.bit_length() > _MAX_BITS:  # more decimal digits than Python writes
+            raise ValueError(f"an integer of more digits than sse-bridge reads ({_MAX_DIGITS:,})")
+        return value
     if tag == _FLOAT:
-        lowered = text.lower()
-        if lowered.endswith(".inf"):
-            return -math.inf if lowered.startswith("-") else math.inf
-        if lowered == ".nan":
-            return math.nan
-        return float(text)
+        if text.lower().endswith((".inf", ".nan")):
+            raise ValueError(f"{_short(text)} is no JSON number: OpenAPI documents must be JSON-compatible")
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"{_short(text)} is not a number") from None
+        if not math.isfinite(value):
+            raise ValueError(f"{_short(text)} is beyond the range of a JSON number (a double)")
+        return value
     if tag == _BOOL:
-        return text.lower() == "true"
+        lowered = text.lower()
+        if lowered not in ("true", "false"):
+            raise ValueError(f"{_short(text)} is not a boolean")
+        return lowered == "true"
     if tag == _NULL:
+        if _WORDS.get(text) != _NULL:
+            raise ValueError(f"{_short(text)} is not null")
         return None
-    return text  # explicit or unknown tags: keep the text
+    raise ValueError(_foreign_tag(tag))
+
+
+_MAX_DIGITS = 4300  # Python's limit on converting integers to and from decimal text
+_MAX_BITS = 14_000  # an integer of this many bits has fewer decimal digits
+_JSON_KEY_TAGS = frozenset((_STR, _INT, _FLOAT, _BOOL, _NULL, _MERGE))
+
+
+def _shown_tag(tag: str) -> str:
+    return _short("!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag)
+
+
+def _foreign_tag(tag: str) -> str:
+    return (
+        f"the tag {_shown_tag(tag)} is none of JSON's (string, number, boolean, null, sequence, mapping):"
+        " OpenAPI documents must be JSON-compatible"
+    )
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return repr(text) if len(text) <= limit else repr(text[: limit - 3] + "...")
 
 
 def _pack(node) -> int:
@@ -180,7 +222,14 @@ class _Builder:
             return done
         cls = node.__class__
         if cls is ScalarNode:
-            result = (_scalar(node), 1)
+            try:
+                result = (_scalar(node), 1)
+            except ValueError as exc:
+                self.fail("invalid-yaml", str(exc), node)
+        elif node.tag not in _JSON_COLLECTION_TAGS:
+            kind = "sequence" if cls is _SequenceNode else "mapping"
+            message = f"a {kind} cannot have the tag {_shown_tag(node.tag)}"
+            self.fail("invalid-yaml", message if node.tag in _JSON_KEY_TAGS else _foreign_tag(node.tag), node)
         elif key in self.active:
             self.fail("recursive-alias", "an alias refers to a node that contains it", node)
         elif len(self.active) >= MAX_DEPTH:  # the containers being built are the ancestors
@@ -212,6 +261,8 @@ class _Builder:
         for key_node, value_node in node.value:
             if key_node.__class__ is not ScalarNode:
                 self.fail("invalid-key", "a mapping key must be a plain string, not a collection", key_node)
+            if key_node.tag not in _JSON_KEY_TAGS:
+                self.fail("invalid-yaml", _foreign_tag(key_node.tag), key_node)
             value, size = self._node(value_node)
             total += size + 1
             if key_node.tag == _MERGE:

@@ -53,7 +53,8 @@ class ImportContext:
         self._children: dict[tuple[int, ...], int] = {}
         self.owner: tuple[int, ...] = ()
         self.required_mentions: dict[str, set[str]] = {}  # model → names it lists in ``required``
-        self.discriminator_values: dict[str, dict[str, str]] = {}  # base → {derived: value}
+        # base → {derived: [(value, where the mapping names it)]}, in mapping order
+        self.discriminator_values: dict[str, dict[str, list[tuple[str, Location]]]] = {}
 
     # --- declarations, in the order their slots were reserved -------------------------------
 

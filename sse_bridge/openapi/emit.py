@@ -14,6 +14,7 @@ from .emit_schemas import SchemaWriter
 SUPPORTED_VERSIONS = ("3.2.0", "3.1.0")
 METHOD_EXTENSION = "x-sse-bridge-method"
 _STANDARD_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_BYTES = ir.Intrinsic("bytes")
 
 
 def emit_document(
@@ -221,8 +222,11 @@ class _DocumentWriter:
                 out["explode"] = False
         elif parameter.location == "cookie":
             out["explode"] = False
-        elif parameter.explode:
-            out["explode"] = True
+        else:
+            if parameter.explode:
+                out["explode"] = True
+            if parameter.location == "path" and parameter.style is not None:
+                out["style"] = parameter.style  # label, matrix: ``{.p}``, ``{;p}``
         if parameter.allow_reserved:
             out["allowReserved"] = True
         if parameter.meta.deprecated is not None:
@@ -248,6 +252,9 @@ class _DocumentWriter:
             media = {key: self.schemas.schema(kind.item)}
         elif kind is None:
             media = {}
+        elif kind == _BYTES and content.media_type not in ("application/json", "text/plain"):
+            # A raw binary body, as the official emitter writes it (3.1 and later).
+            media = {"schema": {"contentMediaType": content.media_type}}
         else:
             media = {"schema": self.schemas.schema(kind)}
         for extension in content.extensions:

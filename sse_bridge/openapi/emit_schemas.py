@@ -385,12 +385,22 @@ class SchemaWriter:
         )
 
     def _mapping(self, model: ir.Model) -> dict:
+        """Each derived model's discriminator values: one literal, or a union of them (a
+        model named by several values, as the official emitter writes them)."""
         mapping = {}
         for child in self.derived.get(model.qualified_name, []):
             prop = next((p for p in child.properties if p.name == model.discriminator), None)
-            value = _literal_value(prop.type, self.declarations) if prop else _NOT_LITERAL
-            if value is not _NOT_LITERAL:
-                mapping[str(value)] = self.ref(child.qualified_name)["$ref"]
+            options = (
+                ()
+                if prop is None
+                else prop.type.options
+                if isinstance(prop.type, ir.UnionOf)
+                else (prop.type,)
+            )
+            for option in options:
+                value = _literal_value(option, self.declarations)
+                if value is not _NOT_LITERAL:
+                    mapping[str(value)] = self.ref(child.qualified_name)["$ref"]
         return mapping
 
     def union(self, union: ir.Union) -> dict:
@@ -503,6 +513,7 @@ class SchemaWriter:
         unlike the official emitter, whose schema then rejects its own unnamed events)."""
         named = [v.name for v in union.variants if v.name is not None]
         branches = [self.event_branch(union, variant, named) for variant in union.variants]
+        _exclude_from_free_text(branches, [v.name is None for v in union.variants])
         schema: dict = {
             "type": "object",
             "properties": {"event": {"type": "string"}, "data": {"type": "string"}},
@@ -607,6 +618,34 @@ class SchemaWriter:
 
 
 _NOT_LITERAL = object()
+
+
+def _exclude_from_free_text(branches: list[dict], unnamed: list[bool]) -> None:
+    """An unnamed variant whose data is free text (``string``) would also take the data of
+    the other unnamed variants (a JSON payload, a ``"[DONE]"`` constant): its branch refuses
+    their data too, so that each event still matches exactly one branch."""
+
+    def data_of(branch: dict) -> dict:
+        data = (branch.get("properties") or {}).get("data")
+        return data if isinstance(data, dict) else {}
+
+    def free(data: dict) -> bool:
+        return not any(key in data for key in ("const", "enum", "contentSchema", "$ref"))
+
+    constrained = [
+        data_of(branch)
+        for branch, is_unnamed in zip(branches, unnamed, strict=True)
+        if is_unnamed and not free(data_of(branch))
+    ]
+    if not constrained:
+        return
+    for branch, is_unnamed in zip(branches, unnamed, strict=True):
+        if not is_unnamed or not free(data_of(branch)):
+            continue
+        refused = [{"required": ["data"], "properties": {"data": data}} for data in constrained]
+        if "not" in branch:
+            refused.insert(0, branch["not"])
+        branch["not"] = refused[0] if len(refused) == 1 else {"anyOf": refused}
 
 
 def _literal_value(kind: ir.TypeExpr | None, declarations: dict) -> object:

@@ -14,13 +14,13 @@ from dataclasses import replace
 
 from .. import ir
 from ..conventions import all_properties
-from ..diagnostics import DiagnosticBag
+from ..diagnostics import DiagnosticBag, Location
 
 
 def settle(
     document: ir.Document,
     required_mentions: dict[str, set[str]],
-    discriminator_values: dict[str, dict[str, str]],
+    discriminator_values: dict[str, dict[str, list[tuple[str, Location]]]],
     diagnostics: DiagnosticBag,
 ) -> ir.Document:
     declarations = document.declaration_map()
@@ -42,7 +42,7 @@ def settle(
 
     for declaration in document.declarations:
         visit(declaration.qualified_name, frozenset())
-    _settle_discriminators(document, declarations, discriminator_values)
+    _settle_discriminators(document, declarations, discriminator_values, diagnostics)
     _settle_indexers(document, declarations, diagnostics)
     return replace(
         document, declarations=tuple(declarations[d.qualified_name] for d in document.declarations)
@@ -76,11 +76,16 @@ def _settle_model(model: ir.Model, base: ir.Model, declarations, required: set[s
 
 
 def _settle_discriminators(
-    document: ir.Document, declarations: dict, values: dict[str, dict[str, str]]
+    document: ir.Document,
+    declarations: dict,
+    values: dict[str, dict[str, list[tuple[str, Location]]]],
+    diagnostics: DiagnosticBag,
 ) -> None:
     """TypeSpec wants every leaf model under a ``@discriminator`` base to fix the
-    discriminator property to its value: the mapping's key for it, else (as in OpenAPI) its
-    schema name."""
+    discriminator property to its values: the mapping's keys for it (several, when the
+    mapping names it more than once: ``kind: "dog" | "puppy"``), else (as in OpenAPI) its
+    schema name. A model that fixes the property itself keeps its own values; mapping values
+    it does not allow cannot be carried (``discriminator-value-dropped``)."""
     bases = {m.base.target for m in declarations.values() if isinstance(m, ir.Model) and m.base is not None}
     for declaration in document.declarations:
         name = declaration.qualified_name
@@ -96,27 +101,101 @@ def _settle_discriminators(
         if not isinstance(owner, ir.Model) or not owner.discriminator:
             continue
         prop_name = owner.discriminator
+        mapped = values.get(owner.qualified_name, {}).get(name, [])
         current = next((p for p in all_properties(model, declarations) if p.name == prop_name), None)
-        if current is not None and isinstance(current.type, (ir.Literal, ir.EnumMemberType)):
+        declared = _fixed_values(current.type, declarations) if current is not None else None
+        if declared is not None:
+            # The model fixes the property itself (a const, an enum, an enum member): its
+            # values stay, but for those the mapping gives to another model (unreachable here,
+            # and a duplicate to the compiler); mapped values it does not allow are dropped.
+            dropped = [(value, at) for value, at in mapped if value not in declared]
+            if dropped:
+                _warn_values_dropped(model, owner, prop_name, dropped, diagnostics)
+            elsewhere = {
+                value: at
+                for other, named in values.get(owner.qualified_name, {}).items()
+                if other != name
+                for value, at in named
+            }
+            taken = [value for value in declared if value in elsewhere]
+            if taken and len(taken) < len(declared):
+                options = current.type.options if isinstance(current.type, ir.UnionOf) else (current.type,)
+                kept = tuple(o for o, v in zip(options, declared, strict=True) if v not in elsewhere)
+                kind = kept[0] if len(kept) == 1 else replace(current.type, options=kept)
+                listed = ", ".join(repr(value) for value in taken)
+                diagnostics.warning(
+                    "discriminator-value-dropped",
+                    f"{model.name!r} allows {listed} for {prop_name!r}, which the discriminator mapping of "
+                    f"{owner.name!r} gives to another model; TypeSpec takes each value once, so "
+                    f"{'it is' if len(taken) == 1 else 'they are'} dropped from {model.name!r}",
+                    current.pos or model.pos,
+                )
+                own = [replace(p, type=kind) if p.name == prop_name else p for p in model.properties]
+                if not any(p.name == prop_name for p in model.properties):
+                    own.insert(0, replace(current, type=kind))
+                declarations[name] = replace(model, properties=tuple(own))
             continue
-        value = values.get(owner.qualified_name, {}).get(name, model.name)
-        kind: ir.TypeExpr = ir.Literal(value)
+        wanted = [value for value, _ in mapped] or [model.name]
         inherited = next((p for p in all_properties(owner, declarations) if p.name == prop_name), None)
         enum = (
             declarations.get(inherited.type.target)
             if inherited and isinstance(inherited.type, ir.Ref)
             else None
         )
+        options: list[ir.TypeExpr] = []
         if isinstance(enum, ir.Enum):
-            member = next((m for m in enum.members if m.value == value), None)
-            if member is None:
+            for value in wanted:
+                member = next((m for m in enum.members if m.value == value), None)
+                if member is not None:
+                    options.append(ir.EnumMemberType(enum.qualified_name, member.name))
+            if not options:
                 continue  # no member to narrow to; the compiler will say so
-            kind = ir.EnumMemberType(enum.qualified_name, member.name)
+            missing = [(value, at) for value, at in mapped if all(m.value != value for m in enum.members)]
+            if missing:
+                _warn_values_dropped(model, owner, prop_name, missing, diagnostics)
+        else:
+            options = [ir.Literal(value) for value in wanted]
+        kind: ir.TypeExpr = options[0] if len(options) == 1 else ir.UnionOf(tuple(options))
         fixed = ir.Property(prop_name, kind, pos=model.pos)
         if current is not None:
             fixed = replace(current, type=kind, optional=False, has_default=False, default=None)
         own = [p for p in model.properties if p.name != prop_name]
         declarations[name] = replace(model, properties=(fixed, *own))
+
+
+def _fixed_values(kind: ir.TypeExpr, declarations: dict) -> list[str] | None:
+    """The discriminator values a property type fixes (a literal, an enum member, or a union
+    of those: what TypeSpec reads as the model's values), as the mapping's keys write them;
+    None when it fixes none."""
+    options = kind.options if isinstance(kind, ir.UnionOf) else (kind,)
+    found: list[object] = []
+    for option in options:
+        if isinstance(option, ir.Literal):
+            found.append(option.value if isinstance(option.value, str) else str(option.value))
+        elif isinstance(option, ir.EnumMemberType):
+            enum = declarations.get(option.enum)
+            member = (
+                next((m for m in enum.members if m.name == option.member), None)
+                if isinstance(enum, ir.Enum)
+                else None
+            )
+            found.append(str(member.value) if member is not None else option.member)
+        else:
+            return None
+    return found or None
+
+
+def _warn_values_dropped(
+    model: ir.Model, owner: ir.Model, prop_name: str, dropped: list[tuple[str, Location]], diagnostics
+) -> None:
+    listed = ", ".join(repr(value) for value, _ in dropped)
+    diagnostics.warning(
+        "discriminator-value-dropped",
+        f"the discriminator mapping of {owner.name!r} names {model.name!r} with {listed}, which its "
+        f"{prop_name!r} property does not allow; TypeSpec takes a model's discriminator values from that "
+        f"property, so {'this value is' if len(dropped) == 1 else 'these values are'} dropped",
+        dropped[0][1],
+    )
 
 
 def _settle_indexers(document: ir.Document, declarations: dict, diagnostics: DiagnosticBag) -> None:

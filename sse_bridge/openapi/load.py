@@ -20,7 +20,7 @@ from .refs import RefResolver
 from .schemas import SchemaImporter
 from .shapes import ShapeChecker
 from .source import Source
-from .streams import StreamImporter
+from .streams import StreamImporter, settle_envelopes
 
 SUPPORTED_VERSIONS = ((3, 0), (3, 1), (3, 2))
 
@@ -88,6 +88,7 @@ def import_document(
     service = _service(ctx, data, root_at)
     document = ir.Document(service=service, declarations=ctx.declarations(), operations=tuple(ops))
     document = inheritance.settle(document, ctx.required_mentions, ctx.discriminator_values, diagnostics)
+    document = settle_envelopes(document, diagnostics)
     return values.settle(document, diagnostics)
 
 

@@ -42,7 +42,7 @@ class OperationImporter:
             if item is None:
                 continue
             item = self.ctx.mapping(item, item_at, f"the path item {key!r}")
-            for method in METHODS:
+            for method in [k for k in item if k in METHODS]:  # in the item's order (SPEC §2)
                 if method in item:
                     operation = self.ctx.mapping(
                         item[method], item_at / method, f"the operation {method} {key}"
@@ -240,6 +240,8 @@ class OperationImporter:
             exploded = explode_flag is True
         if style in ("spaceDelimited", "pipeDelimited") and location == "query":
             exploded = False
+        elif style in ("label", "matrix") and location == "path":
+            pass  # written in the route: ``{.name}``, ``{;name}``
         elif style not in (None, "form", "simple"):
             self.ctx.warn(
                 "parameter-style-dropped", f"style {style!r} has no TypeSpec equivalent; dropped", at
@@ -247,6 +249,12 @@ class OperationImporter:
             style = None
         else:
             style = None
+        if value.get("allowReserved") is True:
+            self.ctx.warn(
+                "parameter-style-dropped",
+                "allowReserved has no TypeSpec equivalent the OpenAPI output keeps; dropped",
+                at / "allowReserved",
+            )
         is_collection = isinstance(converted.type, (ir.ArrayOf, ir.ObjectType, ir.RecordOf, ir.Ref))
         meta = converted.meta
         doc = value.get("description") if isinstance(value.get("description"), str) else meta.doc
@@ -267,7 +275,7 @@ class OperationImporter:
             has_default=converted.has_default,
             explode=True if exploded and is_collection else None,
             style=style,
-            allow_reserved=value.get("allowReserved") is True,
+            allow_reserved=False,
             facets=converted.facets,
             meta=meta,
             component=component,
@@ -349,6 +357,11 @@ class OperationImporter:
                     media_at / "itemSchema",
                 )
             schema = media.get("schema")
+            if _is_raw_binary(schema):
+                # OpenAPI 3.1's raw binary body, ``{contentMediaType: image/png}``: bytes, as
+                # both emitters write a ``bytes`` body of a media type other than JSON or text.
+                result.append(ir.Content(str(media_type), ir.Intrinsic("bytes")))
+                continue
             kind = self.schemas.type_for(schema, media_at / "schema", hint) if schema is not None else None
             if (
                 isinstance(kind, ir.ObjectType)
@@ -506,6 +519,14 @@ def _status(key: str) -> int | str | None:
     if key.isdigit() and 100 <= int(key) <= 599:
         return int(key)
     return None
+
+
+def _is_raw_binary(schema: object) -> bool:
+    return (
+        isinstance(schema, dict)
+        and isinstance(schema.get("contentMediaType"), str)
+        and not schema.keys() - {"contentMediaType", "description", "title"}
+    )
 
 
 def _mark_shared_routes(operations: list[ir.Operation]) -> list[ir.Operation]:

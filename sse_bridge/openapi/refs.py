@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
+from ..decoding import read_file
 from ..diagnostics import DiagnosticBag, InputError
 from .source import Pointer, Source, decode, load
 
@@ -184,7 +185,13 @@ class RefResolver:
             )
             return None
         origin = Path(source.name).resolve().parent if source is not self.root else self.base_dir
-        path = (origin / unquote(address)).resolve()
+        file_name = unquote(address)
+        if "\0" in file_name:
+            self.diagnostics.error(
+                "invalid-ref", f"the reference to {address!r} names a file with a NUL character", location
+            )
+            return None
+        path = (origin / file_name).resolve()
         if not _is_within(path, self.base_dir):
             self.diagnostics.error(
                 "external-ref",
@@ -195,7 +202,7 @@ class RefResolver:
         if path in self._files:
             return self._files[path]
         try:
-            raw = path.read_bytes()
+            raw = read_file(path)
         except OSError as exc:
             self.diagnostics.error(
                 "dangling-ref", f"the referenced file {address!r} cannot be read: {exc.strerror}", location

@@ -103,6 +103,7 @@ class Converted:
     read_only: bool = False
     write_only: bool = False
     dropped: list[str] = field(default_factory=list)
+    declared: bool = False  # its annotations went to a declaration made for it (a union member)
 
 
 def is_null_schema(schema: object) -> bool:
@@ -276,20 +277,26 @@ class SchemaImporter:
             return ir.Union(name, self.ctx.namespace, meta=meta, pos=at.location)
         discriminator = schema.get("discriminator")
         variants: list[ir.Variant] = []
-        names = self._discriminator_names(discriminator, branches, at) if discriminator else None
+        names, why = self._discriminator_names(discriminator, branches, at) if discriminator else (None, "")
         for index, branch in enumerate(branches):
             branch_at = at / key / index
-            branch_type = self.type_for(branch, branch_at, f"{name}{_branch_suffix(branch, index)}")
+            branch_type, leftover = self.branch_type(
+                branch, branch_at, f"{name}{_branch_suffix(branch, index)}"
+            )
             variant_name = names[index] if names else None
-            # An inline branch keeps its description on the variant; a branch that is only a
-            # list of literals becomes one variant per literal (as the emitter groups them).
+            # An inline branch keeps the annotations its type did not take on the variant (an
+            # inline allOf branch is a declaration of its own, which takes them all), but for
+            # its examples (the compiler refuses every ``@example`` on a union variant); a branch
+            # that is only a list of literals becomes one variant per literal (as the emitter
+            # groups them).
             branch_meta = ir.NO_METADATA
-            if (
-                isinstance(branch, dict)
-                and "$ref" not in branch
-                and isinstance(branch.get("description"), str)
-            ):
-                branch_meta = ir.Metadata(doc=branch["description"])
+            if isinstance(branch, dict) and "$ref" not in branch and leftover != ir.NO_METADATA:
+                branch_meta = replace(leftover, examples=()) if leftover.examples else leftover
+                self._warn_annotations_dropped(
+                    ir.Metadata(examples=leftover.examples),
+                    branch_at,
+                    "TypeSpec has no place for the {} of a union variant (the compiler refuses `@example` there)",
+                )
             if (
                 variant_name is None
                 and branch_meta == ir.NO_METADATA
@@ -317,19 +324,19 @@ class SchemaImporter:
         if discriminator:
             self.ctx.warn(
                 "discriminator-dropped",
-                f"the discriminator of {name!r} cannot name every branch with one value of its own; "
-                "it is written as a plain union",
+                f"the discriminator of {name!r} cannot name every branch with one value of its own "
+                f"({why}); it is written as a plain union, without its values",
                 at / "discriminator",
             )
         return union
 
-    def _discriminator_names(self, discriminator, branches, at) -> list[str | None] | None:
+    def _discriminator_names(self, discriminator, branches, at) -> tuple[list[str] | None, str]:
         """The discriminator value of each branch (mapping first, then the branch's own
-        const/enum value), or None when some branch has no name (then it cannot be a
-        ``@discriminated`` union), or the property name is missing."""
+        const/enum value); or None, and why, when some branch has no value of its own (then
+        it cannot be a ``@discriminated`` union variant), or the property name is missing."""
         if not isinstance(discriminator, dict) or not isinstance(discriminator.get("propertyName"), str):
             self.ctx.error("wrong-type", "discriminator needs a string propertyName", at / "discriminator")
-            return None
+            return None, "it has no propertyName"
         prop = discriminator["propertyName"]
         mapping = discriminator.get("mapping") or {}
         by_ref: dict[object, list[str]] = {}
@@ -344,7 +351,9 @@ class SchemaImporter:
             if isinstance(branch, dict) and isinstance(branch.get("$ref"), str):
                 mapped = by_ref.get(_ref_key(branch["$ref"]), [])
                 if len(mapped) > 1:
-                    return None  # several values name one branch (Moonshot's models): no variant name
+                    # Several values name one branch (Moonshot's models): a variant has one name.
+                    listed = ", ".join(repr(v) for v in mapped)
+                    return None, f"its mapping names {branch['$ref'].rsplit('/', 1)[-1]!r} with {listed}"
                 found = mapped[0] if mapped else None
             if found is None:
                 found = _discriminator_value(target, prop, self.ctx, at)
@@ -352,20 +361,27 @@ class SchemaImporter:
             # valid variant of a ``@discriminated`` union (the compiler checks them).
             declared = _discriminator_values(target, prop)
             if found is not None and declared is not None and declared != [found]:
-                return None
+                listed = ", ".join(repr(v) for v in declared)
+                return None, f"branch {index + 1} allows {listed} for {prop!r}"
             names.append(found)
-        if any(n is None for n in names) or len(set(names)) != len(names):
-            return None
-        return names
+        if any(n is None for n in names):
+            return None, f"branch {names.index(None) + 1} has no {prop!r} value of its own"
+        if len(set(names)) != len(names):
+            twice = next(n for n in names if names.count(n) > 1)
+            return None, f"two branches have the value {twice!r}"
+        return names, ""
 
     def _model_declaration(self, name, schema, at, meta) -> ir.Model:
         base: ir.Ref | None = None
         properties: list[ir.Property] = []
         required = set(_string_list(schema.get("required")))
         if "allOf" in schema:
-            base, inherited, inherited_required = self._compose(name, schema["allOf"], at / "allOf")
+            base, inherited, inherited_required, annotations = self._compose(
+                name, schema["allOf"], at / "allOf"
+            )
             properties.extend(inherited)
             required |= inherited_required
+            meta = self._absorb(meta, annotations, repr(name))
         own = self.properties(schema, at, required, name)
         own_names = {p.name for p in own}
         self.ctx.required_mentions[self.ctx.qualified(name)] = set(required)
@@ -426,20 +442,22 @@ class SchemaImporter:
         )
 
     def _record_mapping(self, name: str, discriminator: dict, at: At) -> None:
-        """Remember which value each derived schema has (``discriminator.mapping``)."""
+        """Remember which values each derived schema has (``discriminator.mapping``; one
+        schema may be named by several values)."""
         mapping = discriminator.get("mapping")
         values = self.ctx.discriminator_values.setdefault(self.ctx.qualified(name), {})
         if not isinstance(mapping, dict):
             return
         for value, ref in mapping.items():
+            value_at = at / "mapping" / value
             target, target_at = (
-                self.ctx.follow({"$ref": ref}, at / "mapping" / value, "schema")
-                if isinstance(ref, str)
-                else (None, at)
+                self.ctx.follow({"$ref": ref}, value_at, "schema") if isinstance(ref, str) else (None, at)
             )
             derived = self.component_name(target_at) if target is not None else None
             if derived is not None:
-                values.setdefault(self.ctx.qualified(derived), str(value))
+                named = values.setdefault(self.ctx.qualified(derived), [])
+                if all(known != str(value) for known, _ in named):
+                    named.append((str(value), value_at.location))
 
     def _compose(self, name: str, parts: object, at: At):
         """allOf → (base, copied properties, copied required): the branch that is a
@@ -447,7 +465,7 @@ class SchemaImporter:
         other references are copied in (warning ``allof-flattened``); inline parts are merged."""
         if not isinstance(parts, list):
             self.ctx.error("wrong-type", f"allOf must be a list, not {kind_of(parts)}", at)
-            return None, [], set()
+            return None, [], set(), []
         refs: list[tuple[int, str, dict, At]] = []
         for index, part in enumerate(parts):
             if isinstance(part, dict) and "$ref" in part:
@@ -468,6 +486,7 @@ class SchemaImporter:
         base = None
         properties: list[ir.Property] = []
         required: set[str] = set()
+        annotations: list[tuple[ir.Metadata, At]] = []  # of inline parts: the model's too
         for index, part in enumerate(parts):
             part_at = at / index
             if index == base_index:
@@ -484,12 +503,18 @@ class SchemaImporter:
                     part_at,
                 )
             if "allOf" in target:
-                nested_base, nested, nested_required = self._compose(
+                nested_base, nested, nested_required, nested_annotations = self._compose(
                     name, target["allOf"], target_at / "allOf"
                 )
                 base = base or nested_base
                 properties.extend(nested)
                 required |= nested_required
+                if "$ref" not in part:
+                    annotations.extend(nested_annotations)
+            if "$ref" not in part:
+                part_meta = self.metadata(target, target_at)
+                if part_meta != ir.NO_METADATA:
+                    annotations.append((part_meta, target_at))
             required |= set(_string_list(target.get("required")))
             properties.extend(self.properties(target, target_at, required, name))
             if "$ref" not in part:
@@ -499,7 +524,7 @@ class SchemaImporter:
         unique: dict[str, ir.Property] = {}
         for prop in properties:
             unique[prop.name] = prop
-        return base, list(unique.values()), required
+        return base, list(unique.values()), required, annotations
 
     # --- members -------------------------------------------------------------------------------------
 
@@ -555,7 +580,16 @@ class SchemaImporter:
     def type_for(self, schema: object, at: At, hint: str) -> ir.TypeExpr:
         """A type for a position that cannot carry constraints or docs (items, variants,
         record values): constrained scalars are hoisted into a named scalar."""
-        converted = self.convert(schema, at, hint)
+        return self._member(schema, at, hint, branch=False)[0]
+
+    def branch_type(self, schema: object, at: At, hint: str) -> tuple[ir.TypeExpr, ir.Metadata]:
+        """The type of a member of a ``oneOf``/``anyOf``, and the annotations (description,
+        title, examples...) that no declaration took: an inline ``allOf`` member becomes a
+        declaration of its own, which keeps them (a doc comment, ``@example``...)."""
+        return self._member(schema, at, hint, branch=True)
+
+    def _member(self, schema: object, at: At, hint: str, branch: bool) -> tuple[ir.TypeExpr, ir.Metadata]:
+        converted = self.convert(schema, at, hint, branch=branch)
         self._report_dropped(converted, at)
         kind = converted.type
         if not converted.facets.is_empty():
@@ -571,11 +605,11 @@ class SchemaImporter:
                         pos=at.location,
                     )
                 )
-                return self.ctx.ref(name)
+                return self.ctx.ref(name), ir.NO_METADATA
             self.ctx.warn(
                 "constraint-dropped", "constraints here have no place in TypeSpec and are dropped", at
             )
-        return kind
+        return kind, converted.meta
 
     def payload_type(self, schema: object, at: At, hint: str) -> ir.TypeExpr:
         """Like ``type_for``, but an inline object schema becomes a named model (event
@@ -586,7 +620,9 @@ class SchemaImporter:
             return self.ctx.ref(name)
         return self.type_for(schema, at, hint)
 
-    def convert(self, schema: object, at: At, hint: str) -> Converted:
+    def convert(self, schema: object, at: At, hint: str, branch: bool = False) -> Converted:
+        """``branch``: the schema is a union member, whose annotations a declaration made for
+        it (an inline ``allOf``) takes."""
         if schema is True or schema == {}:
             return Converted(ir.Intrinsic("unknown"))
         if schema is False:
@@ -595,8 +631,8 @@ class SchemaImporter:
             self.ctx.error("wrong-type", f"a schema must be a mapping, not {kind_of(schema)}", at)
             return Converted(ir.Intrinsic("unknown"))
         meta = self.metadata(schema, at)
-        result = self._convert_type(schema, at, hint)
-        result.meta = _merge_meta(meta, result.meta)
+        result = self._convert_type(schema, at, hint, meta if branch else None)
+        result.meta = ir.NO_METADATA if result.declared else _merge_meta(meta, result.meta)
         if "default" in schema:
             result.default, result.has_default = schema["default"], True
         result.read_only = result.read_only or schema.get("readOnly") is True
@@ -609,7 +645,9 @@ class SchemaImporter:
             result.dropped.extend(k for k in unknown if not k.startswith("x-") and k not in _QUIET)
         return result
 
-    def _convert_type(self, schema: dict, at: At, hint: str) -> Converted:
+    def _convert_type(
+        self, schema: dict, at: At, hint: str, branch_meta: ir.Metadata | None = None
+    ) -> Converted:
         if "$ref" in schema:
             return Converted(self._nullable(self.reference(schema, at, hint), schema))
         types = _types(schema)
@@ -629,7 +667,9 @@ class SchemaImporter:
             union = self._inline_union(schema, at, hint, nullable)
             return union if isinstance(union, Converted) else Converted(union)
         if "allOf" in schema:
-            return Converted(self._nullable(self._inline_all_of(schema, at, hint), schema))
+            result = self._inline_all_of(schema, at, hint, branch_meta)
+            result.type = self._nullable(result.type, schema)
+            return result
         non_null = [t for t in types if t != "null"]
         if len(non_null) > 1:
             options = [self._convert_type({**schema, "type": t}, at, hint).type for t in non_null]
@@ -770,7 +810,15 @@ class SchemaImporter:
             return inner
         options: list[ir.TypeExpr] = []
         for index, branch in real:
-            option = self.type_for(branch, at / key / index, f"{hint}{_branch_suffix(branch, index)}")
+            option, leftover = self.branch_type(
+                branch, at / key / index, f"{hint}{_branch_suffix(branch, index)}"
+            )
+            if isinstance(branch, dict) and "$ref" not in branch:
+                self._warn_annotations_dropped(
+                    leftover,
+                    at / key / index,
+                    "TypeSpec has no place for the {} of a member of an inline union (only its type is kept)",
+                )
             if not _contains(options, option):
                 options.append(option)
         if nullable:
@@ -781,23 +829,37 @@ class SchemaImporter:
             return options[0]
         return ir.UnionOf(tuple(options), one_of=key == "oneOf" and len(options) > 1)
 
-    def _inline_all_of(self, schema: dict, at: At, hint: str) -> ir.TypeExpr:
+    def _inline_all_of(self, schema: dict, at: At, hint: str, meta: ir.Metadata | None) -> Converted:
+        """An inline ``allOf``: the one part that says something (its annotation-only parts'
+        docs and examples stay with the schema's, for the property or variant), else a model
+        named after ``hint``; a union member's annotations (``meta``) go on that model."""
         parts = schema["allOf"]
         if isinstance(parts, list):
             meaningful = [p for p in parts if not _is_annotation_only(p)]
             extra_shape = _has_object_shape(schema)
             if len(meaningful) == 1 and not extra_shape:
-                return self.type_for(meaningful[0], at / "allOf" / parts.index(meaningful[0]), hint)
+                index = next(i for i, p in enumerate(parts) if p is meaningful[0])
+                kind, inner = self._member(meaningful[0], at / "allOf" / index, hint, branch=False)
+                if "$ref" in meaningful[0]:
+                    inner = ir.NO_METADATA  # the referenced component's own
+                found = [(inner, at / "allOf" / index)] if inner != ir.NO_METADATA else []
+                found += [
+                    (self.metadata(p, at / "allOf" / i), at / "allOf" / i)
+                    for i, p in enumerate(parts)
+                    if _is_annotation_only(p)
+                ]
+                own = self.metadata(schema, at)
+                return Converted(kind, meta=self._absorb(own, found, "the schema"))
         name = self.ctx.reserve(hint)
         self.ctx.fill(
             self._model_declaration(
                 name,
                 {k: v for k, v in schema.items() if k not in ("description", "nullable")},
                 at,
-                ir.NO_METADATA,
+                meta if meta is not None else ir.NO_METADATA,
             )
         )
-        return self.ctx.ref(name)
+        return Converted(self.ctx.ref(name), declared=meta is not None)
 
     def category(self, schema: object, at: At, depth: int = 0) -> str | None:
         """What TypeSpec constraints can apply to: "string", "number", "array", else None."""
@@ -905,6 +967,51 @@ class SchemaImporter:
             examples=examples,
             external_docs=external,
         )
+
+    def _absorb(self, meta: ir.Metadata, found: list[tuple[ir.Metadata, At]], owner: str) -> ir.Metadata:
+        """``meta`` completed with the annotations of ``allOf`` parts (a part's description
+        describes the whole when the schema has none); what the schema already says
+        otherwise is kept, and the part's is dropped (``annotation-dropped``)."""
+        for part, part_at in found:
+            values = {}
+            clashes = ir.NO_METADATA
+            for name in ("doc", "summary", "deprecated", "external_docs", "examples"):
+                mine, theirs = getattr(meta, name), getattr(part, name)
+                if theirs in (None, ()):
+                    continue
+                if mine in (None, ()):
+                    values[name] = theirs
+                elif mine != theirs:
+                    clashes = replace(clashes, **{name: theirs})
+            known = {e.name: e for e in meta.extensions}
+            extensions = list(meta.extensions)
+            for extension in part.extensions:
+                if extension.name not in known:
+                    extensions.append(extension)
+                elif known[extension.name] != extension:
+                    clashes = replace(clashes, extensions=(*clashes.extensions, extension))
+            if values or len(extensions) != len(meta.extensions):
+                meta = replace(meta, extensions=tuple(extensions), **values)
+            self._warn_annotations_dropped(
+                clashes, part_at, f"{owner} has its own {{}}, which is kept; this allOf part's differs"
+            )
+        return meta
+
+    def _warn_annotations_dropped(self, meta: ir.Metadata, at: At, where: str) -> None:
+        """``annotation-dropped``: annotations that have no place where they were written."""
+        keywords = [
+            keyword
+            for keyword, value in (
+                ("description", meta.doc),
+                ("title", meta.summary),
+                ("deprecated", meta.deprecated),
+                ("examples", meta.examples or None),
+                ("externalDocs", meta.external_docs),
+            )
+            if value is not None
+        ] + [extension.name for extension in meta.extensions]
+        if keywords:
+            self.ctx.warn("annotation-dropped", where.format(", ".join(keywords)) + "; dropped", at)
 
     # --- reporting ----------------------------------------------------------------------------------------
 

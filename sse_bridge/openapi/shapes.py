@@ -432,6 +432,15 @@ class ShapeChecker:
         if isinstance(discriminator, dict) and not isinstance(discriminator.get("propertyName"), str):
             self._wrong(source, (*pointer, "discriminator"), "discriminator needs a string propertyName")
             bad.append("discriminator")
+        elif isinstance(discriminator, dict) and "mapping" in discriminator:
+            mapping = discriminator["mapping"]
+            if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+                self._wrong(
+                    source,
+                    (*pointer, "discriminator", "mapping"),
+                    f"a discriminator mapping must map values to schema references (strings), not {_short(mapping)}",
+                )
+                bad.append("discriminator")
         return bad
 
     def _wrong(self, source: Source, pointer: Pointer, message: str) -> None:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -75,13 +76,21 @@ def load(text: str, name: str) -> Source:
         except json.JSONDecodeError as exc:
             if name.endswith(".json"):
                 raise error("invalid-json", exc.msg, name, exc.lineno, exc.colno) from None
+        except ValueError:  # an integer of more digits than Python converts (4,300)
+            if name.endswith(".json"):
+                match = _LONG_NUMBER.search(text)
+                line, column = _line_col(text, match.start()) if match else (1, 1)
+                raise error("invalid-json", _TOO_MANY_DIGITS, name, line, column) from None
         except RecursionError:
             raise error(
                 "nesting-too-deep", f"the document nests deeper than {MAX_DEPTH} levels", name
             ) from None
         else:
             _check_depth(data, name)
-            return Source(name, text, data)
+            loaded = Source(name, text, data)
+            if _MAYBE_NOT_JSON_DATA.search(text):
+                _check_json_data(loaded)
+            return loaded
     from . import _yaml_loader
 
     data, index, warnings = _yaml_loader.load_yaml(text, name)
@@ -89,6 +98,37 @@ def load(text: str, name: str) -> Source:
 
 
 # --- guards -----------------------------------------------------------------------------------
+
+_TOO_MANY_DIGITS = "a number of more digits than sse-bridge reads (4,300)"
+_LONG_NUMBER = re.compile(r"[0-9]{4301,}")
+# What Python's JSON decoder accepts but is no JSON data: NaN and infinities (written so, or
+# numbers beyond a double's range) and lone surrogates (``"\\udc00"``): searched for only
+# when the text holds something that may be one.
+_MAYBE_NOT_JSON_DATA = re.compile(r"NaN|Infinity|[eE]\+?0*[0-9]{3}|[0-9]{300}|\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_json_data(source: Source) -> None:
+    """Refuse the first value Python decoded from the JSON text that JSON data cannot hold."""
+    stack: list[tuple[object, Pointer]] = [(source.data, ())]
+    while stack:
+        value, pointer = stack.pop()
+        problem = None
+        if isinstance(value, float) and not math.isfinite(value):
+            problem = f"{value} is no JSON number (NaN, an infinity, or beyond the range of a double)"
+        elif isinstance(value, str) and _SURROGATE.search(value):
+            problem = "a string holds half of a surrogate pair (a '\\u' escape), which is no character"
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                stack.append((item, (*pointer, key)))
+                if _SURROGATE.search(key):
+                    stack.append((key, (*pointer, key)))
+        elif isinstance(value, list):
+            stack.extend((item, (*pointer, index)) for index, item in reversed(list(enumerate(value))))
+        if problem is not None:
+            location = source.locate(pointer)
+            raise error("invalid-json", problem, source.name, location.line, location.column)
+
 
 _FLOW_BRACKET = re.compile(r"[\[\]{}]")
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")

@@ -18,7 +18,7 @@ Every dialect found in real documents:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import ir
 from ..names import pascal_case
@@ -48,7 +48,7 @@ class _Event:
     content_type: str | None
     terminal: bool
     meta: ir.Metadata
-    envelope_fields: dict  # id/retry schemas declared for this event
+    envelope_fields: dict  # id/retry: (schema, location, required?) declared for this event
     at: At
 
 
@@ -57,13 +57,20 @@ class StreamImporter:
         self.ctx = ctx
         self.schemas = schemas
         self._union_for: dict[tuple[int, tuple], str] = {}  # item schema location → events union
+        self._planned: set[str] = set()  # components built as events unions
 
     # --- planning: components used as stream items -----------------------------------------------
 
     def plan(self, media_types: list[tuple[str, dict, At, int | str]]) -> None:
         """Before components are converted: a component used only as the item of event
         streams, and shaped like events (a 3.2 item schema, an envelope, a union), becomes the
-        ``@events`` union itself, keeping its name. A plain payload model stays a model."""
+        ``@events`` union itself, keeping its name. A plain payload model stays a model.
+
+        A stream may name its item through aliases, components that are only a ``$ref`` (or a
+        one-member ``anyOf``/``oneOf``, as OpenAPI output writes them) to the next: then the
+        events component at the end of the chain is the union, when the aliases are used only
+        this way too, and the aliases stay one-member unions of it (``union Item { Events }``);
+        the streams refer to the union itself (``SSEStream<Events>``)."""
         uses: dict[str, tuple[int, str]] = {}
         for media_type, media, _at, status in media_types:
             if media_type.split(";")[0].strip().lower() != SSE or not (
@@ -76,31 +83,66 @@ class StreamImporter:
                 continue  # the sentinel makes this stream's union its own
             if isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and len(schema) == 1:
                 ref = schema["$ref"]
-                if ref.startswith(_COMPONENT_PREFIX) and "/" not in ref[len(_COMPONENT_PREFIX) :]:
+                if _local_component(ref) is not None:
                     count, _ = uses.get(ref, (0, key))
                     uses[ref] = (count + 1, key)
+        if not uses:
+            return
         text = self.ctx.root.text
-        for ref, (count, key) in uses.items():
-            if len(re.findall(re.escape(ref) + r"(?![\w.\-])", text)) > count:
-                continue  # also used as a plain schema: the stream gets its own union
-            component = ref[len(_COMPONENT_PREFIX) :]
-            component_at = At(self.ctx.root, ("components", "schemas", component))
-            target = self.ctx.root.data.get("components", {}).get("schemas", {}).get(component)
-            target, target_at = self._unalias(target, component_at)
-            modern = key == "itemSchema"
-            if not isinstance(target, dict) or not (
-                modern
-                or _is_envelope(self.ctx, target, target_at)
-                or _is_union_of_envelopes(self.ctx, target, target_at)
-                or _is_payload_union(target)
-            ):
-                continue
-            name = self.schemas.component_name(component_at)
-            if name is not None:
-                self._union_for[(id(self.ctx.root), component_at.pointer)] = name
-                self.schemas.override(
-                    name, lambda n, s, a, modern=modern: self._declare_events(n, s, a, modern=modern)
+        components = self.ctx.root.data.get("components")
+        schemas = components.get("schemas") if isinstance(components, dict) else None
+        schemas = schemas if isinstance(schemas, dict) else {}
+        aliases = {ref: target for ref in _component_refs(schemas) if (target := _alias_target(schemas, ref))}
+        aliased_by: dict[str, list[str]] = {}
+        for alias, target in aliases.items():
+            aliased_by.setdefault(target, []).append(alias)
+        counts: dict[str, int] = {}
+        verdicts: dict[str, bool] = {}
+
+        def stream_only(ref: str, visiting: frozenset[str] = frozenset()) -> bool:
+            """Every mention of ``ref`` is a stream's item or an alias used only so."""
+            if ref not in verdicts:
+                if ref not in counts:
+                    counts[ref] = len(re.findall(re.escape(ref) + r"(?![\w.\-])", text))
+                accounted = uses.get(ref, (0, ""))[0] + sum(
+                    1
+                    for alias in aliased_by.get(ref, [])
+                    if alias not in visiting and stream_only(alias, visiting | {ref})
                 )
+                verdicts[ref] = counts[ref] <= accounted
+            return verdicts[ref]
+
+        for ref, (_count, key) in uses.items():
+            chain = [ref]
+            while chain[-1] in aliases and aliases[chain[-1]] not in chain:
+                chain.append(aliases[chain[-1]])
+            modern = key == "itemSchema"
+            # The deepest component of the chain that is used only as these streams' item and
+            # is shaped as events (not a plain payload) is the union.
+            for depth in range(len(chain) - 1, -1, -1):
+                if not all(stream_only(link) for link in chain[: depth + 1]):
+                    continue
+                component_at = At(self.ctx.root, ("components", "schemas", _local_component(chain[depth])))
+                target, target_at = self._unalias(schemas.get(component_at.pointer[-1]), component_at)
+                if not isinstance(target, dict) or not (
+                    modern
+                    or _is_envelope(self.ctx, target, target_at)
+                    or _is_union_of_envelopes(self.ctx, target, target_at)
+                    or _is_payload_union(target)
+                ):
+                    continue
+                name = self.schemas.component_name(component_at)
+                if name is None:
+                    break
+                for link in chain[: depth + 1]:
+                    link_at = At(self.ctx.root, ("components", "schemas", _local_component(link)))
+                    self._union_for[(id(self.ctx.root), link_at.pointer)] = name
+                if name not in self._planned:
+                    self._planned.add(name)
+                    self.schemas.override(
+                        name, lambda n, s, a, modern=modern: self._declare_events(n, s, a, modern=modern)
+                    )
+                break
 
     # --- media types ---------------------------------------------------------------------------------
 
@@ -256,7 +298,7 @@ class StreamImporter:
             else None
         )
         if key is None or "properties" in schema:
-            return self._payload_events(self.schemas.type_for(schema, at, f"{name}Data"), schema, at)
+            return self._payload_events(self._unnamed_payload(name, schema, at), schema, at)
         if schema.get("discriminator") is not None and payload_ref is None:
             # (A component union keeps its discriminator in its own declaration.)
             self.ctx.warn(
@@ -269,10 +311,18 @@ class StreamImporter:
             branch_at = at / key / index
             if is_null_schema(branch):
                 continue
-            payload = self.schemas.type_for(branch, branch_at, f"{name}Data{index + 1}")
+            payload = self._unnamed_payload(name, branch, branch_at, index + 1)
             target, target_at = self.ctx.follow(branch, branch_at, "schema")
             events.extend(self._payload_events(payload, target, target_at))
         return events
+
+    def _unnamed_payload(self, name: str, schema: object, at: At, index: int | None = None) -> ir.TypeExpr:
+        """The JSON payload of unnamed events: an inline object becomes a model named after
+        its title, else ``<Union>Message`` (``Message2``...), as the emitter names anonymous
+        payloads, so that the TypeSpec reads back the same."""
+        if isinstance(schema, dict) and "$ref" not in schema and isinstance(schema.get("properties"), dict):
+            return self.schemas.payload_type(schema, at, _title_hint(schema) or f"{name}Message")
+        return self.schemas.type_for(schema, at, f"{name}Data" if index is None else f"{name}Data{index}")
 
     def _payload_events(self, payload: ir.TypeExpr, schema: object, at: At) -> list[_Event]:
         """The events whose JSON data is ``payload`` (of ``schema``): named after the payload's
@@ -357,8 +407,11 @@ class StreamImporter:
                 f"an SSE event has only id, event, data and retry fields; {', '.join(extra)} dropped",
                 props_at,
             )
+        required = _required_names(self.ctx, branch, at)
         envelope_fields = {
-            k: (props[k], props_at / k) for k in ("id", "retry") if k in props and k not in shared
+            k: (props[k], props_at / k, k in required)
+            for k in ("id", "retry")
+            if k in props and k not in shared
         }
         data_schema = props.get("data")
         data_at = props_at / "data"
@@ -532,8 +585,8 @@ class StreamImporter:
         # envelope is no component but the payloads are, and read again they follow it.
         name = self.ctx.reserve(base + "Envelope", first=True)
         properties = []
-        for field_name, (schema, at) in event.envelope_fields.items():
-            prop = self.schemas.property(field_name, schema, at, False, name)
+        for field_name, (schema, at, required) in event.envelope_fields.items():
+            prop = self.schemas.property(field_name, schema, at, required, name)
             properties.append(prop)
         properties.append(
             ir.Property(
@@ -546,6 +599,146 @@ class StreamImporter:
         )
         self.ctx.fill(ir.Model(name, self.ctx.namespace, properties=tuple(properties), pos=event.at.location))
         return self.ctx.ref(name)
+
+
+def settle_envelopes(document: ir.Document, diagnostics) -> ir.Document:
+    """Unwrap the ``@data`` envelopes the events library would refuse: its walk of an event
+    reports any property met after the payload whose type is the payload's own type (``model
+    Node { parent?: Node }``) as a second payload (``multiple-event-payloads``). Such an
+    event carries its payload directly; its ``id``/``retry`` fields are dropped
+    (``sse-field-dropped``)."""
+    declarations = document.declaration_map()
+    dropped: set[str] = set()
+    unions: dict[str, ir.Union] = {}
+    for declaration in document.declarations:
+        if not (isinstance(declaration, ir.Union) and declaration.events):
+            continue
+        variants = []
+        for variant in declaration.variants:
+            envelope = declarations.get(variant.type.target) if isinstance(variant.type, ir.Ref) else None
+            data = (
+                next((p for p in envelope.properties if p.event_data), None)
+                if isinstance(envelope, ir.Model)
+                else None
+            )
+            if data is None or not refers_to_itself(data.type, declarations):
+                variants.append(variant)
+                continue
+            fields = ", ".join(p.name for p in envelope.properties if not p.event_data)
+            diagnostics.warning(
+                "sse-field-dropped",
+                f"the payload {_shown(data.type)} of this event refers to itself, which the TypeSpec events "
+                "library refuses inside an @data envelope (multiple-event-payloads): the event carries it "
+                f"directly, and its {fields} field(s) are dropped",
+                variant.pos,
+            )
+            dropped.add(envelope.qualified_name)
+            variants.append(replace(variant, type=data.type, content_type=data.event_content_type))
+        if dropped:
+            unions[declaration.qualified_name] = replace(declaration, variants=tuple(variants))
+    if not dropped:
+        return document
+    return replace(
+        document,
+        declarations=tuple(
+            unions.get(d.qualified_name, d) for d in document.declarations if d.qualified_name not in dropped
+        ),
+    )
+
+
+def _shown(kind: ir.TypeExpr) -> str:
+    if isinstance(kind, ir.Ref):
+        return repr(kind.target.rsplit(".", 1)[-1])
+    return "type"
+
+
+def refers_to_itself(payload: ir.TypeExpr, declarations: dict) -> bool:
+    """A property reachable from ``payload`` whose type is ``payload`` itself (the same type
+    in TypeSpec: a declaration, or an array or record of one)."""
+
+    def shared(kind: ir.TypeExpr) -> bool:
+        if isinstance(kind, ir.ArrayOf):
+            return shared(kind.item)
+        if isinstance(kind, ir.RecordOf):
+            return shared(kind.value)
+        return isinstance(kind, ir.Ref)
+
+    if not shared(payload):
+        return False
+    seen: set[str] = set()
+    pending: list[ir.TypeExpr] = [payload]
+    while pending:
+        kind = pending.pop()
+        if isinstance(kind, ir.ArrayOf):
+            pending.append(kind.item)
+        elif isinstance(kind, ir.RecordOf):
+            pending.append(kind.value)
+        elif isinstance(kind, (ir.UnionOf,)):
+            pending.extend(kind.options)
+        elif isinstance(kind, ir.TupleOf):
+            pending.extend(kind.items)
+        elif isinstance(kind, ir.ObjectType):
+            if any(p.type == payload for p in kind.properties):
+                return True
+            pending.extend(p.type for p in kind.properties)
+            if kind.additional is not None:
+                pending.append(kind.additional)
+        elif isinstance(kind, ir.Ref) and kind.target not in seen:
+            seen.add(kind.target)
+            target = declarations.get(kind.target)
+            if isinstance(target, ir.Model):
+                if any(p.type == payload for p in target.properties):
+                    return True
+                pending.extend(p.type for p in target.properties)
+                pending.extend(k for k in (target.base, target.additional, target.is_array) if k is not None)
+            elif isinstance(target, ir.Union):
+                pending.extend(v.type for v in target.variants)
+    return False
+
+
+def _required_names(ctx: ImportContext, branch: dict, at: At) -> set[str]:
+    """The properties a branch requires, with those its ``allOf`` parts require."""
+    names = {n for n in branch.get("required") or () if isinstance(n, str)}
+    for index, part in enumerate(branch.get("allOf") or ()):
+        target, _ = ctx.follow(part, at / "allOf" / index, "schema")
+        if isinstance(target, dict):
+            names.update(n for n in target.get("required") or () if isinstance(n, str))
+    return names
+
+
+def _local_component(ref: str) -> str | None:
+    """``X`` for a reference ``#/components/schemas/X`` of the document itself."""
+    if ref.startswith(_COMPONENT_PREFIX) and "/" not in ref[len(_COMPONENT_PREFIX) :]:
+        return ref[len(_COMPONENT_PREFIX) :]
+    return None
+
+
+def _component_refs(schemas: dict) -> list[str]:
+    return [_COMPONENT_PREFIX + str(key) for key in schemas if "/" not in str(key)]
+
+
+def _alias_target(schemas: dict, ref: str) -> str | None:
+    """The component a component is only an alias of: ``{$ref: X}`` (beside a description or a
+    title at most), or ``{anyOf: [{$ref: X}]}`` (how a one-member union is written back)."""
+    schema = schemas.get(_local_component(ref))
+    if not isinstance(schema, dict):
+        return None
+    if isinstance(schema.get("$ref"), str) and schema.keys() <= _ALIAS_KEYS:
+        target = schema["$ref"]
+    else:
+        keys = [k for k in ("anyOf", "oneOf") if k in schema]
+        members = schema[keys[0]] if len(keys) == 1 else None
+        if not (
+            isinstance(members, list)
+            and len(members) == 1
+            and isinstance(members[0], dict)
+            and members[0].keys() == {"$ref"}
+            and isinstance(members[0]["$ref"], str)
+            and schema.keys() - {keys[0]} <= _ALIAS_KEYS
+        ):
+            return None
+        target = members[0]["$ref"]
+    return target if _local_component(target) is not None else None
 
 
 def _merge_siblings(target: dict, siblings: dict) -> dict:

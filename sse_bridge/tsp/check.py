@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
+from ..decoding import read_file
 from ..diagnostics import DiagnosticBag, InputError, Location
 from . import syntax as s
 from . import types as t
@@ -109,6 +110,7 @@ class Checker:
         self.deriving: list[object] = []
         self._augments: list[tuple[s.AugmentDecorator, Scope]] = []
         self._usings: dict[tuple[int, int], t.Namespace | None] = {}
+        self._user_usings: list[tuple[s.Expr, t.Namespace, str]] = []
 
     # --- loading --------------------------------------------------------------------------------
 
@@ -126,6 +128,8 @@ class Checker:
                 namespace.doc = node.doc
         for node, scope in self._augments:
             self._augment(node, scope)
+        for target, written_in, path in self._user_usings:  # reports those naming no namespace
+            self._used_namespace(target, written_in, path)
         return self.program
 
     def _load_user(self, text: str, name: str, main: Path | None) -> None:
@@ -169,7 +173,7 @@ class Checker:
                     continue
                 seen.add(key)
                 try:
-                    pending.append((resolved.read_text(encoding="utf-8"), str(resolved), resolved))
+                    pending.append((read_file(resolved).decode("utf-8"), str(resolved), resolved))
                 except (OSError, UnicodeDecodeError) as exc:
                     self.error(
                         "import-not-found", f'Couldn\'t read import "{target}": {exc}', statement, label
@@ -187,6 +191,8 @@ class Checker:
         for statement in statements:
             if isinstance(statement, s.UsingStatement):
                 usings.append((statement.target, scope.namespace))
+                if not library:
+                    self._user_usings.append((statement.target, scope.namespace, scope.path))
         scope = Scope(scope.namespace, tuple(usings), path=scope.path)
         for statement in statements:
             if isinstance(statement, s.NamespaceDeclaration):
@@ -232,6 +238,8 @@ class Checker:
         if kind is None:
             return
         symbol = Symbol(kind, node, scope.namespace, scope, scope.path)
+        if not library:
+            self._check_template_parameters(node, scope.path)
         members = scope.namespace.members
         if node.name in members or node.name in scope.namespace.namespaces:
             first = members.get(node.name)
@@ -243,6 +251,15 @@ class Checker:
         members[node.name] = symbol
         if not library:
             self.program.symbols.append(symbol)
+
+    def _check_template_parameters(self, node, path: str) -> None:
+        """``model F<T, T>``: each parameter of a repeated name is a duplicate, as the
+        compiler reports them (templates are otherwise checked only where instantiated)."""
+        parameters = getattr(node, "template_parameters", ())
+        names = [parameter.name for parameter in parameters]
+        for parameter in parameters:
+            if names.count(parameter.name) > 1:
+                self.error("duplicate-symbol", f'Duplicate name: "{parameter.name}"', parameter, path)
 
     # --- diagnostics ---------------------------------------------------------------------------------
 

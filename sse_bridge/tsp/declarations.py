@@ -18,7 +18,18 @@ def evaluate(checker: Checker, symbol: Symbol, scope: Scope, key: tuple, binding
         union = t.Union(node.name, symbol.namespace, node=node, file=scope.path, doc=node.doc)
         union.template_args = tuple(bindings.values()) if instance else ()
         _remember(symbol, key, union)
+        named: set[str] = set()
         for variant_node in node.variants:
+            if variant_node.name is not None:
+                if variant_node.name in named:
+                    checker.error(
+                        "union-duplicate",
+                        f"Union already has a variant named {variant_node.name}",
+                        variant_node,
+                        scope.path,
+                    )
+                    continue
+                named.add(variant_node.name)
             variant = t.Variant(
                 variant_node.name,
                 _member_type(checker, variant_node.type, scope),
@@ -71,6 +82,15 @@ def evaluate(checker: Checker, symbol: Symbol, scope: Scope, key: tuple, binding
     return t.ERROR
 
 
+def _inherited(decorators: list[t.Applied], own_doc: str | None) -> list[t.Applied]:
+    """The decorators ``is`` copies: all of the source's, except its ``@doc`` when the
+    declaration has a doc comment of its own (the compiler applies that comment after the
+    copied decorators, so it wins over them, and loses only to an ``@doc`` of its own)."""
+    if own_doc is None:
+        return decorators
+    return [applied for applied in decorators if applied.name != "TypeSpec.doc"]
+
+
 def _remember(symbol: Symbol, key: tuple, value) -> None:
     """Register a type before its members are evaluated, so that recursive references
     (``model Node { children: Node[] }``) resolve to it."""
@@ -109,7 +129,7 @@ def _model(
             model.base = source.base
             model.indexer = source.indexer
             model.stream_of = source.stream_of
-            model.decorators.extend(source.decorators)
+            model.decorators.extend(_inherited(source.decorators, model.doc))
             if model.doc is None:
                 model.doc = source.doc
             for prop in source.properties.values():
@@ -291,7 +311,7 @@ def operation(
             op.source = source
             op.parameters = _copy_model(source.parameters, op)
             op.return_type = source.return_type
-            op.decorators.extend(source.decorators)
+            op.decorators.extend(_inherited(source.decorators, op.doc))
             if op.doc is None:
                 op.doc = source.doc
         elif source is not t.ERROR:

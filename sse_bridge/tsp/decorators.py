@@ -59,6 +59,34 @@ def _pick(checker, target, applied, scope) -> None:
             del target.properties[name]
 
 
+def _updateable(checker, target, applied, scope) -> None:
+    """``UpdateableProperties``: only the properties visible in ``Lifecycle.Update``."""
+    if isinstance(target, t.Model):
+        for name in [n for n, p in target.properties.items() if not _visible_in(p, "Update")]:
+            del target.properties[name]
+
+
+def _visible_in(prop: t.Property, phase: str) -> bool:
+    """Whether ``prop`` is visible in the ``Lifecycle`` ``phase``: every phase unless
+    ``@visibility`` names some, less those ``@removeVisibility`` names; none if ``@invisible``."""
+    if prop.has("TypeSpec.invisible"):
+        return False
+    named: set[str] | None = None
+    removed: set[str] = set()
+    for applied in prop.decorators:
+        if applied.name == "TypeSpec.visibility":
+            named = (named or set()) | {_member(a) for a in applied.args}
+        elif applied.name == "TypeSpec.removeVisibility":
+            removed |= {_member(a) for a in applied.args}
+    return (named is None or phase in named) and phase not in removed
+
+
+def _member(value) -> str:
+    if isinstance(value, t.EnumValue):
+        return value.member.name
+    return getattr(value, "name", str(value))
+
+
 def _without_defaults(checker, target, applied, scope) -> None:
     if isinstance(target, t.Model):
         for prop in target.properties.values():
@@ -93,6 +121,7 @@ def _formatted(checker, target, applied, scope) -> None:
 _HANDLERS = {
     "TypeSpec.Streams.streamOf": _stream_of,
     "TypeSpec.withOptionalProperties": _optional,
+    "TypeSpec.withUpdateableProperties": _updateable,
     "TypeSpec.withoutOmittedProperties": _omit,
     "TypeSpec.withPickedProperties": _pick,
     "TypeSpec.withoutDefaultValues": _without_defaults,

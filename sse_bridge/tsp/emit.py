@@ -245,7 +245,12 @@ class _Writer:
             lines.append(f"{INDENT}@TypeSpec.SSE.terminalEvent")
         lines.extend(
             self.metadata_lines(
-                ir.Metadata(summary=meta.summary, deprecated=meta.deprecated, extensions=meta.extensions),
+                ir.Metadata(
+                    summary=meta.summary,
+                    deprecated=meta.deprecated,
+                    extensions=meta.extensions,
+                    external_docs=meta.external_docs,
+                ),
                 INDENT,
             )
         )
@@ -453,7 +458,7 @@ class _Writer:
         if op.security is not None:
             auth = self.use_auth(op.security)
             lines.append(f"@useAuth({auth or 'NoAuth'})")
-        lines.append(f"@route({string_literal(op.path)})")
+        lines.append(f"@route({string_literal(_uri_template(op))})")
         verb = VERB_DECORATORS.get(op.method)
         if verb:
             lines.append(verb)
@@ -525,7 +530,7 @@ class _Writer:
         prop = name or _unique(_parameter_identifier(parameter), names)
         wire = parameter.name
         options: dict[str, object] = {}
-        if parameter.explode:
+        if parameter.explode and parameter.location != "path":  # a path's is in the route
             options["explode"] = True
         if parameter.location == "header":
             implicit = conventions.header_name(prop)
@@ -533,7 +538,7 @@ class _Writer:
             implicit = prop
         if wire != implicit:
             options["name"] = wire
-        if parameter.style is not None:
+        if parameter.style is not None and parameter.location != "path":  # a path's is in the route
             lines.append(f"{indent}@encode(ArrayEncoding.{parameter.style})")
         location = parameter.location
         if location == "querystring":
@@ -689,7 +694,7 @@ class _Writer:
         if len(fields) <= 1 and status == 200:
             if stream is not None:
                 return stream
-            if body is not None and not _needs_envelope(content.type):
+            if body is not None and not _needs_envelope(content.type, self.declarations):
                 return body
         if not fields and status == 204:
             return "void"
@@ -855,10 +860,29 @@ def _body_kind(content: ir.Content) -> str:
     return "plain"
 
 
-def _needs_envelope(kind: ir.TypeExpr | None) -> bool:
+def _uri_template(op: ir.Operation) -> str:
+    """The route, with what path parameters declare about their form written as the compiler
+    wants it, in the URI template (RFC 6570): ``{name*}`` (explode), ``{.name}`` (label),
+    ``{;name}`` (matrix)."""
+    path = op.path
+    for parameter in op.parameters:
+        if parameter.location != "path":
+            continue
+        prefix = {"label": ".", "matrix": ";"}.get(parameter.style or "", "")
+        suffix = "*" if parameter.explode else ""
+        if prefix or suffix:
+            path = path.replace("{" + parameter.name + "}", "{" + prefix + parameter.name + suffix + "}")
+    return path
+
+
+def _needs_envelope(kind: ir.TypeExpr | None, declarations: dict) -> bool:
     """A 200 body that would not read back as a body: ``void``, ``null``, an anonymous model
     (its properties would be taken for metadata-free response fields, which is the same), or a
-    union (which the HTTP library splits into several responses)."""
+    union, named or not (which the HTTP library splits into several responses, leaving out
+    ``null``), unless it is discriminated."""
+    if isinstance(kind, ir.Ref):
+        target = declarations.get(kind.target)
+        return isinstance(target, ir.Union) and target.discriminator is None
     return isinstance(kind, ir.UnionOf) or kind in (ir.Intrinsic("void"), ir.Intrinsic("null"), None)
 
 

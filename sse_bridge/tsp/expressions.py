@@ -46,6 +46,14 @@ def type_of(checker: Checker, expr: s.Expr, scope: Scope) -> t.Type:
             part = type_of(checker, option, scope)
             if isinstance(part, t.Model):
                 for prop in all_properties(part):
+                    if prop.name in model.properties:
+                        checker.error(
+                            "intersect-duplicate-property",
+                            f"Intersection contains duplicate property definitions for {prop.name}",
+                            expr,
+                            scope.path,
+                        )
+                        continue
                     model.properties[prop.name] = clone_property(prop, model)
             elif part is not t.ERROR:
                 checker.error(

@@ -11,6 +11,9 @@ return type splits into responses by union member, with ``@statusCode``, ``@head
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from .. import conventions, ir
 from . import types as t
 from .expressions import all_properties
@@ -62,19 +65,34 @@ class HttpLowering:
         self, op: t.Operation, namespace: t.Namespace, interface: t.Interface | None
     ) -> ir.Operation:
         lowering = self.lowering
-        route = self.route(op, namespace, interface)
+        route, variables = _uri_template(self.route(op, namespace, interface))
         parameters, body = self.parameters(op)
-        for name in _template_names(route):
-            if not any(p.location == "path" and p.name == name for p in parameters):
+        for name, (operator, _explode) in variables.items():
+            location = "query" if operator in ("?", "&") else "path"
+            if not any(p.location == location and p.name == name for p in parameters):
                 self.diagnostics.error(
                     "@typespec/http/missing-uri-param",
                     f"Route reference parameter '{name}' but wasn't found in operation parameters",
                     lowering.pos(op),
                 )
-        for parameter in parameters:
-            if parameter.location == "path" and parameter.name not in _template_names(route):
+        for index, parameter in enumerate(parameters):
+            variable = variables.get(parameter.name)
+            if variable is not None:
+                # RFC 6570: the route's operator and explode modifier say how it is written.
+                operator, explode = variable
+                style = _PATH_STYLES.get(operator) if parameter.location == "path" else parameter.style
+                parameters[index] = replace(
+                    parameter, explode=True if explode else parameter.explode, style=style
+                )
+            elif parameter.location == "path":
                 route = route.rstrip("/") + "/{" + parameter.name + "}"
         meta = lowering.meta(op)
+        if op.has("TypeSpec.opExample"):
+            self.diagnostics.warning(
+                "operation-example-dropped",
+                "@opExample is not carried: the request and response examples it gives are not written",
+                lowering.pos(op),
+            )
         method = next(
             (
                 d.name[len(HTTP) :]
@@ -273,6 +291,8 @@ class HttpLowering:
             name = options.get("name", name)
             explode = True if options.get("explode") is True else None
         style = None
+        if location == "path" and isinstance(options, dict):
+            style = options.get("style") if options.get("style") in _PATH_STYLES.values() else None
         encoding = next((a for a in prop.decorated("TypeSpec.encode")), None)
         if encoding is not None and encoding.args and isinstance(encoding.args[0], t.EnumValue):
             value = encoding.args[0].member.name
@@ -320,6 +340,7 @@ class HttpLowering:
         if isinstance(op.return_type, t.Union):
             union_doc = lowering.meta(op.return_type).doc
         grouped: dict[object, dict] = {}
+        merged_bodies: set[tuple[object, str]] = set()  # (status, media type) of several bodies
         for candidate in candidates:
             for status, entry in self.response(candidate, op, union_doc):
                 slot = grouped.get(status)
@@ -334,7 +355,15 @@ class HttpLowering:
                     if existing is None:
                         slot["contents"].append(content)
                     elif existing.type != content.type and not isinstance(content.type, ir.StreamOf):
-                        merged = ir.UnionOf((existing.type, content.type))
+                        # One flat anyOf of the bodies, as the official emitter writes them.
+                        key = (status, content.media_type)
+                        if key in merged_bodies and isinstance(existing.type, ir.UnionOf):
+                            if content.type in existing.type.options:
+                                continue
+                            merged = ir.UnionOf((*existing.type.options, content.type))
+                        else:
+                            merged = ir.UnionOf((existing.type, content.type))
+                            merged_bodies.add(key)
                         slot["contents"][slot["contents"].index(existing)] = ir.Content(
                             content.media_type, merged
                         )
@@ -481,11 +510,16 @@ def _returns_doc(op: t.Operation, error: bool) -> str | None:
 
 
 def _split(kind: t.Type) -> list[t.Type]:
-    """A return union splits into one response per member (discriminated unions do not)."""
+    """A return union splits into one response per member (discriminated unions do not);
+    its ``null`` members are left out, as ``@typespec/http`` leaves them (a bare ``null``
+    return stays a ``null`` body)."""
     if isinstance(kind, t.Union) and not kind.has("TypeSpec.discriminated"):
         result = []
         for variant in kind.variants:
-            result.extend(_split(variant.type))
+            member = variant.type
+            if isinstance(member, t.Intrinsic) and member.name == "null":
+                continue
+            result.extend(_split(member))
         return result
     return [kind]
 
@@ -559,16 +593,31 @@ def _literal_strings(kind: t.Type) -> list[str]:
     return []
 
 
-def _template_names(route: str) -> list[str]:
-    names = []
-    start = route.find("{")
-    while start >= 0:
-        end = route.find("}", start)
-        if end < 0:
-            break
-        names.append(route[start + 1 : end].lstrip("+/.;?&"))
-        start = route.find("{", end)
-    return names
+_URI_EXPRESSION = re.compile(r"\{([+#./;?&]?)([^{}]*)\}")
+_PATH_STYLES = {".": "label", ";": "matrix"}  # the others have no OpenAPI style
+
+
+def _uri_template(route: str) -> tuple[str, dict[str, tuple[str, bool]]]:
+    """A route that is an RFC 6570 URI template → the OpenAPI path (``{name}`` for each path
+    variable; ``{?q}`` / ``{&q}`` query expressions left out) and each variable's operator
+    and explode modifier (``{+p}``, ``{;p}``, ``{.p}``, ``{p*}``, ``{?q*}``)."""
+    variables: dict[str, tuple[str, bool]] = {}
+
+    def expression(match: re.Match[str]) -> str:
+        operator = match.group(1)
+        names = []
+        for spec in match.group(2).split(","):
+            spec = spec.strip()
+            explode = spec.endswith("*")
+            name = spec.rstrip("*").split(":", 1)[0]
+            if name:
+                variables[name] = (operator, explode)
+                names.append(name)
+        if operator in ("?", "&"):
+            return ""
+        return ",".join("{" + name + "}" for name in names)
+
+    return _URI_EXPRESSION.sub(expression, route), variables
 
 
 def _inherit_deprecation(meta: ir.Metadata, op, interface, namespace) -> ir.Metadata:

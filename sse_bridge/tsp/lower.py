@@ -100,7 +100,7 @@ class Lowering:
         if key not in self.declared:
             namespace = getattr(kind, "namespace", None)
             path = namespace.path if namespace is not None else self.service.path
-            name = kind.first_arg("TypeSpec.friendlyName") or kind.name
+            name = _declaration_name(kind)
             self.declared[key] = ".".join((*path, name))
             self.order.append(kind)
         return self.declared[key]
@@ -112,7 +112,7 @@ class Lowering:
         service = self.service.path
         if path[: len(service)] == service:
             path = path[len(service) :]
-        return ".".join((*path, kind.first_arg("TypeSpec.friendlyName") or kind.name))
+        return ".".join((*path, _declaration_name(kind)))
 
     def declarations(self) -> tuple:
         index = 0
@@ -128,7 +128,7 @@ class Lowering:
         return namespace.path if namespace is not None else self.service.path
 
     def declaration(self, kind):
-        name = kind.first_arg("TypeSpec.friendlyName") or kind.name
+        name = _declaration_name(kind)
         ns = self.namespace_of(kind)
         pos = self.pos(kind)
         if isinstance(kind, t.Model):
@@ -551,6 +551,25 @@ def _within(namespace: t.Namespace, service: t.Namespace) -> bool:
             return True
         current = current.parent
     return False
+
+
+def _declaration_name(kind) -> str:
+    """``@friendlyName``, else the name; an events union instantiated from a template
+    (``Changes<Order>``) adds its arguments' names (``ChangesOrder``), so that two instances
+    do not share one component (the official emitter writes item schemas inline, and names
+    other template instances after the template alone: two of them are its
+    ``duplicate-type-name`` error)."""
+    friendly = kind.first_arg("TypeSpec.friendlyName")
+    if friendly:
+        return friendly
+    if isinstance(kind, t.Union) and kind.template_args and kind.has("TypeSpec.Events.events"):
+        parts = [kind.name]
+        for index, argument in enumerate(kind.template_args):
+            name = getattr(argument, "name", None) or getattr(argument, "value", None)
+            text = "".join(c for c in str(name) if c.isalnum() or c == "_") if name is not None else ""
+            parts.append(text[:1].upper() + text[1:] if text else str(index + 1))
+        return "".join(parts)
+    return kind.name
 
 
 def _member_name(value) -> str:

@@ -78,7 +78,7 @@ def parse(text: str, path: str = "<input>") -> Script:
         (e.code, e.message, e.offset) for e in lexer.errors
     ]
     script = statements = None
-    if not lexer.nesting_exceeded:
+    if not (lexer.nesting_exceeded or lexer.too_large):
         with parser.lock:
             builder = parser.builder
             builder.begin(text, lexer.tokens)

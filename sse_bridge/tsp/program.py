@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import ir
-from ..diagnostics import DiagnosticBag
+from ..diagnostics import DiagnosticBag, Location
 from . import types as t
 from .check import check
 from .http import HttpLowering, service
@@ -17,6 +17,8 @@ from .streams import validate
 def load_typespec(text: str, name: str, path: Path | None, diagnostics: DiagnosticBag) -> ir.Document:
     program = check(text, name, path, diagnostics)
     namespace = _service_namespace(program.root) or program.root
+    if namespace.library:
+        _warn_library_service(program, namespace, diagnostics)
     lowering = Lowering(program, namespace, diagnostics)
     lowering.collect()
     operations = HttpLowering(lowering).operations()
@@ -28,11 +30,38 @@ def load_typespec(text: str, name: str, path: Path | None, diagnostics: Diagnost
 
 
 def _service_namespace(root: t.Namespace) -> t.Namespace | None:
-    """The namespace decorated with ``@service`` (the first one, in declaration order)."""
+    """The namespace decorated with ``@service`` (the first one, in declaration order). A
+    library's namespace counts too: a document may reopen ``namespace TypeSpec`` and make it
+    its service, as the official compiler allows (only the document's own declarations and
+    operations in it are the service's)."""
     stack = [root]
     while stack:
         namespace = stack.pop(0)
         if namespace.has("TypeSpec.service"):
             return namespace
-        stack.extend(child for child in namespace.namespaces.values() if not child.library)
+        stack.extend(namespace.namespaces.values())
     return None
+
+
+def _warn_library_service(program, namespace: t.Namespace, diagnostics: DiagnosticBag) -> None:
+    """``@service`` on a namespace the libraries declare into (``namespace TypeSpec;``, what
+    ``import --namespace TypeSpec`` writes): the official compiler accepts it, and its emitter
+    then writes every library model and enum declared there as a component too. Ours are
+    this document's own declarations only; said once, at the decorated namespace."""
+    node, path = next(
+        (
+            (node, scope.path)
+            for declared, node, scope in program.namespace_nodes
+            if declared is namespace and node.decorators
+        ),
+        (None, program.files[0] if program.files else "<input>"),
+    )
+    position = getattr(node, "pos", None)
+    location = Location(path, position.line, position.column) if position else Location(path, 1, 1)
+    diagnostics.warning(
+        "service-in-library-namespace",
+        f"the service namespace {namespace.full_name!r} is where the TypeSpec libraries declare their "
+        "types; only this document's own declarations become components (the official emitter also "
+        "writes the libraries' models and enums declared there); a namespace of its own avoids this",
+        location,
+    )

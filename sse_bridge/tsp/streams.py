@@ -176,6 +176,75 @@ def _check_event(variant: t.Variant, lowering: Lowering, diagnostics: Diagnostic
                 continue
             if id(prop.type) not in quiet:
                 stack.append((prop.type, where, indexed))
+    if len(payloads) == 1:
+        chained = _payload_chain_reentered(variant)
+        if chained is not None:
+            diagnostics.error(
+                "@typespec/events/multiple-event-payloads",
+                f"Event payload already applied to {chained[0]} but also exists under {chained[1]}",
+                lowering.pos(variant),
+            )
+
+
+def _payload_chain_reentered(variant: t.Variant) -> tuple[str, str] | None:
+    """The library's other ``multiple-event-payloads`` case, found by its walk of the event
+    (``navigateType``, depth first, each type and property once): once the ``@data`` property
+    is found, its type and the models on the way to it "chain to the payload", and any
+    property visited afterwards whose type is one of them is reported, as if it held a second
+    payload: a payload that refers to itself (``model Node { parent?: Node }``) or to its
+    envelope. (The paths of the payload and of that property, or None.)"""
+    visited: set[int] = set()
+    path: list[t.Type] = []
+    chain: set[int] = set()
+    payload: str | None = None
+    stack: list[tuple[bool, t.Type]] = [(False, variant.type)]  # (exit?, type)
+
+    def names() -> str:
+        return ".".join(
+            item.name if item.__class__ is t.Property else "[]"
+            for item in path
+            if item.__class__ is not t.Model
+        )
+
+    while stack:
+        leaving, kind = stack.pop()
+        if leaving:
+            path.pop()
+            continue
+        if id(kind) in visited:
+            continue
+        visited.add(id(kind))
+        cls = kind.__class__
+        if cls is t.Model:
+            path.append(kind)
+            stack.append((True, kind))
+            following: list[t.Type] = list(kind.properties.values())
+            if kind.base is not None:
+                following.append(kind.base)
+            if kind.indexer is not None:
+                following.append(kind.indexer[1])
+            stack.extend((False, item) for item in reversed(following))
+        elif cls is t.Property:
+            path.append(kind)
+            stack.append((True, kind))
+            if id(kind.type) in chain:
+                return payload or "", names()
+            if kind.has(EVENTS + "data") and payload is None:
+                for item in path:
+                    chain.add(id(item.type) if item.__class__ is t.Property else id(item))
+                payload = names()
+            stack.append((False, kind.type))
+        elif cls is t.Union:
+            stack.extend((False, v) for v in reversed(kind.variants))
+        elif cls is t.Variant:
+            stack.append((False, kind.type))
+        elif cls is t.Tuple:
+            path.append(kind)
+            stack.append((True, kind))
+            if any(id(item) in chain for item in kind.items):
+                return payload or "", names()
+            stack.extend((False, item) for item in reversed(kind.items))
+    return None
 
 
 def _all_types(program: Program) -> list[t.Type]:
