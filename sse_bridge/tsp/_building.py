@@ -609,14 +609,14 @@ class SyntaxBuilder:
         pos = s.Pos(first.line, first.column)
         expression: s.Expr = s.Identifier(first.value, pos)
         for name, meta in segments:
-            expression = s.MemberAccess(expression, name, meta, pos)
+            expression = s.MemberAccess(expression, name.value, meta, pos, s.Pos(name.line, name.column))
         return expression
 
     def dot_segment(self, name: Token):
-        return (name.value, False)
+        return (name, False)
 
     def meta_segment(self, name: Token):
-        return (name.value, True)
+        return (name, True)
 
     def model_expression(self, *members):
         return s.ModelExpression(members, pos=self._pos())

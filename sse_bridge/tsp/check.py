@@ -355,8 +355,11 @@ class Checker:
                 return None
             found = self.member(base, expr.name, decorator)
             if found is None and report:
-                self.error(
-                    "invalid-ref", f"{_describe(base)} doesn't have member {expr.name}", expr, scope.path
+                self.error(  # at the member's name, as the compiler reports it
+                    "invalid-ref",
+                    f"{_describe(base)} doesn't have member {expr.name}",
+                    s.Identifier(expr.name, expr.name_pos) if expr.name_pos is not None else expr,
+                    scope.path,
                 )
             return found
         if isinstance(expr, s.TypeReference):

@@ -42,7 +42,8 @@ class MemberAccess(Expr):
     base: Expr
     name: str
     meta: bool = False  # True for ``::`` (meta-member access)
-    pos: Pos | None = _pos()
+    pos: Pos | None = _pos()  # where the whole path starts
+    name_pos: Pos | None = _pos()  # where ``name`` is: "doesn't have member" points there
 
 
 @record
