@@ -79,7 +79,8 @@ def operation_streams(document: dict) -> dict[tuple[str, str], list[tuple[str | 
         for method, operation in item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            op_id = f"{method.upper()} {path_key}"
+            # A path key without its leading slash is read with one (warning path-not-rooted).
+            op_id = f"{method.upper()} {path_key if path_key.startswith('/') else '/' + path_key}"
             for status, response in (operation.get("responses") or {}).items():
                 response = _resolve(document, response)
                 media = (response.get("content") or {}).get(SSE)

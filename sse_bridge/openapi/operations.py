@@ -92,7 +92,15 @@ class OperationImporter:
     def import_operations(self) -> list[ir.Operation]:
         operations: list[ir.Operation] = []
         first = 1 << 20  # declarations made for operations sort after every component
+        unrooted: set[str] = set()
         for index, (key, method, operation, op_at, item, item_at) in enumerate(self.each_operation()):
+            if not key.startswith("/") and key not in unrooted:
+                unrooted.add(key)
+                self.ctx.warn(
+                    "path-not-rooted",
+                    f"the path {key!r} does not start with '/', as OpenAPI requires; it is read as '/{key}'",
+                    At(self.ctx.root, ("paths", key)),
+                )
             self.ctx.owner = (first + index,)
             operations.append(self.operation(key, method, operation, op_at, item, item_at))
         self.ctx.owner = ()
@@ -100,7 +108,7 @@ class OperationImporter:
         return _mark_shared_routes(operations)
 
     def operation(self, key: str, method: str, op: dict, at: At, item: dict, item_at: At) -> ir.Operation:
-        route, constants = _split_route(key)
+        route, constants = _split_route(key if key.startswith("/") else "/" + key)
         op_id = op.get("operationId")
         if op_id is not None and not isinstance(op_id, str):
             self.ctx.error(
@@ -310,12 +318,22 @@ class OperationImporter:
     def request_body(self, value: object, at: At, hint: str) -> ir.RequestBody | None:
         if value is None:
             return None
+        use_at = at
         value, at = self.ctx.follow(value, at, "request-body")
         if value is None:
             return None
         if not isinstance(value, dict):
             self.ctx.error("wrong-type", f"requestBody must be a mapping, not {kind_of(value)}", at)
             return None
+        if not value.get("content"):
+            # TypeSpec has no body without a type: the description and `required` have no place.
+            dropped = [k for k in ("description", "required") if k in value]
+            what = f" (its {' and '.join(dropped)} too)" if dropped else ""
+            self.ctx.warn(
+                "body-content-dropped",
+                f"this request body declares no content, so it is not carried{what}",
+                use_at,
+            )
         contents = self.contents(
             value.get("content"), at / "content", hint + "Request", "request", hint + "Request"
         )

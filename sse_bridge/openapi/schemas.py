@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from .. import ir
 from ..names import pascal_case
 from .context import At, ImportContext, kind_of
+from .shapes import kind_at, kind_text
 
 _INVALID_COMPONENT_CHARS = re.compile(r"[^a-zA-Z0-9.\-_]")
 
@@ -732,6 +733,14 @@ class SchemaImporter:
         name = self.component_name(target_at)
         if name is not None:
             return self.ctx.ref(name)
+        kind = kind_at(target_at.source.data, target_at.pointer)
+        if kind is not None and kind != "schema":
+            self.ctx.warn(
+                "ref-not-schema",
+                f"the reference {schema['$ref']!r} points to {kind_text(kind)}, not a schema; it is typed unknown",
+                at / "$ref",
+            )
+            return ir.Intrinsic("unknown")
         key = (id(target_at.source), target_at.pointer)
         if key in self._inline_stack:
             self.ctx.warn(

@@ -458,3 +458,32 @@ def _article(kind: str) -> str:
 def _short(value: object, limit: int = 60) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def kind_at(data: object, pointer: Pointer) -> str | None:
+    """The kind of object (``KINDS``) that ``pointer`` names in the document ``data``, by the
+    fields that lead there (``("paths", "/a", "get", "responses")`` → ``"map:response"``);
+    None where the tables do not say (an extension, a file that is no OpenAPI document)."""
+    if not isinstance(data, dict) or "openapi" not in data:
+        return None
+    kind = "document"
+    for step in pointer:
+        if kind.startswith(("map:", "list:")):
+            kind = kind.split(":", 1)[1]
+            continue
+        if kind not in KINDS:
+            return None
+        children = KINDS[kind][1]
+        if not isinstance(step, str) or step not in children:
+            return None
+        kind = children[step]
+    return kind
+
+
+def kind_text(kind: str) -> str:
+    """How a message names a kind: ``map:response`` → ``a map of responses``."""
+    if ":" in kind:
+        shape, item = kind.split(":", 1)
+        return f"a {shape} of {item.replace('-', ' ')}s"
+    article = "an" if kind[0] in "aeiou" else "a"
+    return f"{article} {kind.replace('-', ' ')}"

@@ -24,6 +24,7 @@ from .. import ir
 from ..names import pascal_case
 from .context import At, ImportContext, kind_of
 from .schemas import SchemaImporter, is_null_schema
+from .shapes import kind_at, kind_text
 
 SSE = "text/event-stream"
 JSONL_TYPES = ("application/jsonl", "application/x-ndjson", "application/json-seq", "application/x-jsonlines")
@@ -32,6 +33,7 @@ SENTINEL_EXTENSION = "x-speakeasy-sse-sentinel"
 _ENVELOPE_FIELDS = frozenset({"id", "event", "data", "retry"})
 _COMPONENT_PREFIX = "#/components/schemas/"
 _ALIAS_KEYS = frozenset({"$ref", "description", "title", "summary"})
+_ITEM_REF_ANNOTATIONS = frozenset({"description", "title", "summary"})
 
 
 def is_json_media_type(media_type: str) -> bool:
@@ -81,7 +83,13 @@ class StreamImporter:
             schema = media.get(key)
             if SENTINEL_EXTENSION in media:
                 continue  # the sentinel makes this stream's union its own
-            if isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and len(schema) == 1:
+            if (
+                isinstance(schema, dict)
+                and isinstance(schema.get("$ref"), str)
+                and schema.keys() <= _ITEM_REF_ANNOTATIONS | {"$ref"}
+            ):
+                # (A description or title beside the $ref is no part of the events; it is
+                # reported where the stream is converted.)
                 ref = schema["$ref"]
                 if _local_component(ref) is not None:
                     count, _ = uses.get(ref, (0, key))
@@ -177,6 +185,8 @@ class StreamImporter:
         target, target_at = (
             self.ctx.follow(schema, item_at, "schema") if schema is not None else (None, item_at)
         )
+        if isinstance(schema, dict) and "$ref" in schema:
+            self._check_item_ref(schema, target, target_at, item_at)
         siblings = (
             {k: v for k, v in schema.items() if k not in ("$ref", "description", "title")}
             if isinstance(schema, dict) and "$ref" in schema
@@ -215,6 +225,27 @@ class StreamImporter:
         if sentinel is None:
             self._union_for[(id(target_at.source), target_at.pointer)] = name
         return self.ctx.ref(name)
+
+    def _check_item_ref(self, schema: dict, target: object, target_at: At, item_at: At) -> None:
+        """What a stream's item ``$ref`` cannot carry: annotations beside it (TypeSpec has no
+        place for a doc of the stream itself), a target that is no schema."""
+        for key in sorted(_ITEM_REF_ANNOTATIONS & schema.keys()):
+            self.ctx.warn(
+                "annotation-dropped",
+                f"the {key} beside the $ref of this stream's item schema has no place in TypeSpec "
+                "(the events union is the referenced schema; the response keeps its own description)",
+                item_at / key,
+            )
+        if target is None:
+            return
+        kind = kind_at(target_at.source.data, target_at.pointer)
+        if kind is not None and kind != "schema":
+            self.ctx.warn(
+                "ref-not-schema",
+                f"the reference {schema['$ref']!r} points to {kind_text(kind)}, not a schema; "
+                "it is read as one, so its events are untyped",
+                item_at / "$ref",
+            )
 
     def _unalias(self, schema: object, at: At) -> tuple[object, At]:
         """Through components that are only a ``$ref`` to another (``Item: {$ref: Events}``):
@@ -313,7 +344,10 @@ class StreamImporter:
                 continue
             payload = self._unnamed_payload(name, branch, branch_at, index + 1)
             target, target_at = self.ctx.follow(branch, branch_at, "schema")
-            events.extend(self._payload_events(payload, target, target_at))
+            meta = _member_meta(branch, payload)
+            events.extend(
+                replace(event, meta=meta) for event in self._payload_events(payload, target, target_at)
+            )
         return events
 
     def _unnamed_payload(self, name: str, schema: object, at: At, index: int | None = None) -> ir.TypeExpr:
@@ -330,7 +364,7 @@ class StreamImporter:
         names: list[str] = []
         terminal = False
         if isinstance(schema, dict):
-            terminal = schema.get(TERMINAL_EXTENSION) is True
+            terminal = self._terminal(schema, at)
             props = self._all_properties(schema, at)
             event, _ = self.ctx.follow(props.get("event"), at, "schema")
             if isinstance(event, dict):
@@ -390,7 +424,7 @@ class StreamImporter:
                 props.update(part_target["properties"])
         props_at = at / "properties"
         names = self._event_names(props.get("event"), props_at / "event")
-        terminal = branch.get(TERMINAL_EXTENSION) is True
+        terminal = self._terminal(branch, at)
         extensions = tuple(
             ir.Extension(k, v) for k, v in branch.items() if isinstance(k, str) and k.startswith("x-")
         )
@@ -428,6 +462,19 @@ class StreamImporter:
             _Event(event, payload, content_type, terminal, meta, envelope_fields, at)
             for event in (names or [None])
         ]
+
+    def _terminal(self, schema: dict, at: At) -> bool:
+        """``x-ms-sse-terminal-event: true``; another value (``"true"``, ``1``) is no boolean: a
+        warning, and the value stays a plain extension."""
+        value = schema.get(TERMINAL_EXTENSION)
+        if value is not None and not isinstance(value, bool):
+            self.ctx.warn(
+                "wrong-type",
+                f"{TERMINAL_EXTENSION} must be a boolean, not {kind_of(value)}; "
+                "the event is not marked terminal (the value stays a plain extension)",
+                at / TERMINAL_EXTENSION,
+            )
+        return value is True
 
     def _event_names(self, schema: object, at: At) -> list[str]:
         """Event names from ``const``, a one-value ``enum``, an enum of many, or a ``$ref`` to an
@@ -872,3 +919,17 @@ def _title_hint(schema: object) -> str | None:
     if isinstance(schema, dict) and isinstance(schema.get("title"), str):
         return pascal_case(schema["title"])
     return None
+
+
+def _member_meta(branch: object, payload: ir.TypeExpr) -> ir.Metadata:
+    """The doc (and title) of a payload union's member, for its variant: those beside a
+    ``$ref`` (the component keeps its own), or of an inline member that made no declaration
+    of its own (a model or scalar made from it carries them)."""
+    if not isinstance(branch, dict) or ("$ref" not in branch and isinstance(payload, ir.Ref)):
+        return ir.NO_METADATA
+    doc, title = branch.get("description"), branch.get("title")
+    if not isinstance(doc, str) and not isinstance(title, str):
+        return ir.NO_METADATA
+    return ir.Metadata(
+        doc=doc if isinstance(doc, str) else None, summary=title if isinstance(title, str) else None
+    )
