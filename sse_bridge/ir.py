@@ -15,7 +15,8 @@ Conventions:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any
 from typing import Literal as TypingLiteral
 
@@ -28,19 +29,52 @@ def _pos():
     return field(default=None, compare=False, repr=False)
 
 
+class _Record:
+    """Value semantics shared by every IR class: equality and hashing over the fields that
+    compare (``pos`` never does), and a dataclass-style ``repr``. They are written once here
+    rather than generated for each of the forty classes, which would cost the command line a
+    fifth of its start-up (SPEC §8); ``__init__`` and the frozen ``__setattr__`` still come
+    from :func:`dataclasses.dataclass`."""
+
+    __slots__ = ()
+    _key = staticmethod(lambda record: ())  # the compared fields' values, set by ``_frozen``
+    _shown: tuple[str, ...] = ()  # the fields ``repr`` shows
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._key(self) == other._key(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key(self))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._shown)
+        return f"{self.__class__.__qualname__}({shown})"
+
+
+def _frozen(cls):
+    """``@dataclass(frozen=True)`` with equality, hashing and ``repr`` from :class:`_Record`."""
+    cls = dataclass(frozen=True, eq=False, repr=False)(cls)
+    compared = [f.name for f in fields(cls) if f.compare]
+    cls._key = staticmethod(attrgetter(*compared) if compared else _Record._key)
+    cls._shown = tuple(f.name for f in fields(cls) if f.repr)
+    return cls
+
+
 # --- values --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class EnumValue:
+@_frozen
+class EnumValue(_Record):
     """A reference to an enum member used as a value (``Color.red``)."""
 
     enum: str  # qualified name of the enum
     member: str
 
 
-@dataclass(frozen=True)
-class ScalarValue:
+@_frozen
+class ScalarValue(_Record):
     """A scalar constructor call used as a value (``utcDateTime.fromISO("...")``)."""
 
     scalar: str  # intrinsic or qualified scalar name
@@ -54,16 +88,16 @@ Value = Any  # JsonValue | EnumValue | ScalarValue, possibly nested inside lists
 # --- facets shared by properties, parameters, headers and scalars ----------------------------
 
 
-@dataclass(frozen=True)
-class Encoding:
+@_frozen
+class Encoding(_Record):
     """``@encode(name, wireType)``: ``name`` like ``unixTimestamp``, ``rfc7231``, ``base64url``."""
 
     name: str | None
     wire_type: str | None = None  # an intrinsic scalar name, e.g. ``int32``
 
 
-@dataclass(frozen=True)
-class Facets:
+@_frozen
+class Facets(_Record):
     """Constraints and representation details: ``@minLength``, ``@format``, ``@encode`` ..."""
 
     min_length: int | None = None
@@ -86,16 +120,16 @@ class Facets:
 NO_FACETS = Facets()
 
 
-@dataclass(frozen=True)
-class Extension:
+@_frozen
+class Extension(_Record):
     """An ``x-*`` key (``@extension("x-name", value)``)."""
 
     name: str
     value: JsonValue
 
 
-@dataclass(frozen=True)
-class Metadata:
+@_frozen
+class Metadata(_Record):
     """Documentation and annotations every described element can carry."""
 
     doc: str | None = None
@@ -112,12 +146,12 @@ NO_METADATA = Metadata()
 # --- type expressions ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TypeExpr:
+@_frozen
+class TypeExpr(_Record):
     pass
 
 
-@dataclass(frozen=True)
+@_frozen
 class Intrinsic(TypeExpr):
     """A built-in TypeSpec type: a standard scalar (``string``, ``int32``, ``utcDateTime`` ...)
     or ``null``, ``void``, ``never``, ``unknown``."""
@@ -125,19 +159,19 @@ class Intrinsic(TypeExpr):
     name: str
 
 
-@dataclass(frozen=True)
+@_frozen
 class Ref(TypeExpr):
     """A reference to a declaration of the document by qualified name."""
 
     target: str
 
 
-@dataclass(frozen=True)
+@_frozen
 class Literal(TypeExpr):
     value: str | int | float | bool
 
 
-@dataclass(frozen=True)
+@_frozen
 class EnumMemberType(TypeExpr):
     """One member of an enum used as a type (``kind: Kind.cat``)."""
 
@@ -145,22 +179,22 @@ class EnumMemberType(TypeExpr):
     member: str
 
 
-@dataclass(frozen=True)
+@_frozen
 class ArrayOf(TypeExpr):
     item: TypeExpr
 
 
-@dataclass(frozen=True)
+@_frozen
 class RecordOf(TypeExpr):
     value: TypeExpr
 
 
-@dataclass(frozen=True)
+@_frozen
 class TupleOf(TypeExpr):
     items: tuple[TypeExpr, ...]
 
 
-@dataclass(frozen=True)
+@_frozen
 class UnionOf(TypeExpr):
     """An inline union ``A | B``; ``T | null`` is how nullability is written."""
 
@@ -168,7 +202,7 @@ class UnionOf(TypeExpr):
     one_of: bool = False  # ``@oneOf``: written as ``oneOf`` rather than ``anyOf``
 
 
-@dataclass(frozen=True)
+@_frozen
 class ObjectType(TypeExpr):
     """An anonymous model ``{ ... }``."""
 
@@ -177,7 +211,7 @@ class ObjectType(TypeExpr):
     meta: Metadata = NO_METADATA  # the doc of a template instance written inline
 
 
-@dataclass(frozen=True)
+@_frozen
 class StreamOf(TypeExpr):
     """A streamed body (SPEC §4): ``SSEStream<E>`` (protocol ``sse``, E an ``@events`` union),
     ``JsonlStream<T>`` (``jsonl``) or ``HttpStream<T, "content/type">`` (``http``)."""
@@ -190,8 +224,8 @@ class StreamOf(TypeExpr):
 # --- model members ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Property:
+@_frozen
+class Property(_Record):
     name: str
     type: TypeExpr
     optional: bool = False
@@ -209,8 +243,8 @@ class Property:
 # --- declarations ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Declaration:
+@_frozen
+class Declaration(_Record):
     name: str
     namespace: tuple[str, ...]
 
@@ -219,7 +253,7 @@ class Declaration:
         return ".".join((*self.namespace, self.name))
 
 
-@dataclass(frozen=True)
+@_frozen
 class Model(Declaration):
     properties: tuple[Property, ...] = ()
     base: Ref | None = None  # ``extends``
@@ -232,8 +266,8 @@ class Model(Declaration):
     pos: Location | None = _pos()
 
 
-@dataclass(frozen=True)
-class Variant:
+@_frozen
+class Variant(_Record):
     """A union variant; in an ``@events`` union, one SSE event type (SPEC §4)."""
 
     name: str | None
@@ -244,7 +278,7 @@ class Variant:
     pos: Location | None = _pos()
 
 
-@dataclass(frozen=True)
+@_frozen
 class Union(Declaration):
     variants: tuple[Variant, ...] = ()
     events: bool = False  # ``@TypeSpec.Events.events``
@@ -257,22 +291,22 @@ class Union(Declaration):
     pos: Location | None = _pos()
 
 
-@dataclass(frozen=True)
-class EnumMember:
+@_frozen
+class EnumMember(_Record):
     name: str
     value: str | int | float
     meta: Metadata = NO_METADATA
     pos: Location | None = _pos()
 
 
-@dataclass(frozen=True)
+@_frozen
 class Enum(Declaration):
     members: tuple[EnumMember, ...] = ()
     meta: Metadata = NO_METADATA
     pos: Location | None = _pos()
 
 
-@dataclass(frozen=True)
+@_frozen
 class Scalar(Declaration):
     base: TypeExpr = Intrinsic("string")  # Intrinsic, or Ref to another scalar
     facets: Facets = NO_FACETS
@@ -286,8 +320,8 @@ class Scalar(Declaration):
 ParameterLocation = TypingLiteral["path", "query", "header", "cookie", "querystring"]
 
 
-@dataclass(frozen=True)
-class Parameter:
+@_frozen
+class Parameter(_Record):
     name: str  # the name on the wire
     location: ParameterLocation
     type: TypeExpr
@@ -303,8 +337,8 @@ class Parameter:
     pos: Location | None = _pos()
 
 
-@dataclass(frozen=True)
-class Content:
+@_frozen
+class Content(_Record):
     """One media type of a body: ``media_type`` and the type of the body (a ``StreamOf`` for
     streams). ``type`` is None for a body whose schema is not given."""
 
@@ -313,16 +347,16 @@ class Content:
     extensions: tuple[Extension, ...] = ()
 
 
-@dataclass(frozen=True)
-class RequestBody:
+@_frozen
+class RequestBody(_Record):
     contents: tuple[Content, ...]
     optional: bool = False
     meta: Metadata = NO_METADATA
     pos: Location | None = _pos()
 
 
-@dataclass(frozen=True)
-class Header:
+@_frozen
+class Header(_Record):
     name: str
     type: TypeExpr
     optional: bool = False
@@ -330,8 +364,8 @@ class Header:
     meta: Metadata = NO_METADATA
 
 
-@dataclass(frozen=True)
-class Response:
+@_frozen
+class Response(_Record):
     status: int | str  # 200, "2XX", "default"
     description: str | None = None  # None: the conventional text for the status
     headers: tuple[Header, ...] = ()
@@ -340,15 +374,15 @@ class Response:
     pos: Location | None = _pos()
 
 
-@dataclass(frozen=True)
-class SecurityRequirement:
+@_frozen
+class SecurityRequirement(_Record):
     """One alternative of ``security``: scheme names with their scopes."""
 
     schemes: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-@dataclass(frozen=True)
-class Operation:
+@_frozen
+class Operation(_Record):
     name: str
     namespace: tuple[str, ...]
     interface: str | None
@@ -374,39 +408,39 @@ class Operation:
 # --- the document ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ServerVariable:
+@_frozen
+class ServerVariable(_Record):
     name: str
     default: str
     enum: tuple[str, ...] = ()
     doc: str | None = None
 
 
-@dataclass(frozen=True)
-class Server:
+@_frozen
+class Server(_Record):
     url: str
     description: str | None = None
     variables: tuple[ServerVariable, ...] = ()
 
 
-@dataclass(frozen=True)
-class Tag:
+@_frozen
+class Tag(_Record):
     name: str
     doc: str | None = None
     external_docs: tuple[str, str | None] | None = None
     extensions: tuple[Extension, ...] = ()
 
 
-@dataclass(frozen=True)
-class SecurityScheme:
+@_frozen
+class SecurityScheme(_Record):
     """A named security scheme, kept as its OpenAPI object (``type``, ``scheme`` ...)."""
 
     name: str
     definition: JsonValue
 
 
-@dataclass(frozen=True)
-class Service:
+@_frozen
+class Service(_Record):
     namespace: tuple[str, ...]
     title: str | None = None
     version: str | None = None
@@ -423,8 +457,8 @@ class Service:
     info_extensions: tuple[Extension, ...] = ()
 
 
-@dataclass(frozen=True)
-class Document:
+@_frozen
+class Document(_Record):
     service: Service
     declarations: tuple[Model | Union | Enum | Scalar, ...] = ()
     operations: tuple[Operation, ...] = ()
