@@ -23,7 +23,8 @@ from dataclasses import dataclass, replace
 from .. import ir
 from ..names import pascal_case
 from .context import At, ImportContext, kind_of
-from .schemas import SchemaImporter, is_null_schema
+from .schema_types import is_null_schema
+from .schemas import SchemaImporter
 from .shapes import kind_at, kind_text
 
 SSE = "text/event-stream"
