@@ -101,6 +101,7 @@ def load_openapi(
     diagnostics: DiagnosticBag | None = None,
 ):
     """Read an OpenAPI document into the IR (``ir.Document``)."""
+    from .decoding import decode
     from .openapi import source as openapi_source
     from .openapi.load import import_document
 
@@ -108,7 +109,7 @@ def load_openapi(
     raw, label, folder = _read(source, name)
 
     def work():
-        loaded = openapi_source.load(openapi_source.decode(raw, label), label)
+        loaded = openapi_source.load(decode(raw, label), label)
         return import_document(loaded, bag, folder, namespace)
 
     document = run_conversion(work)

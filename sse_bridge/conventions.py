@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from . import ir
+from .names import STANDARD_SCALARS
 
 STATUS_DESCRIPTIONS = {
     200: "The request has succeeded.",
@@ -51,11 +52,7 @@ def header_name(property_name: str) -> str:
     return name.replace("_", "-").lower()
 
 
-_TEXT_SCALARS = frozenset(
-    {"string", "boolean", "url", "utcDateTime", "offsetDateTime", "plainDate", "plainTime", "duration"}
-    | {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "safeint", "integer"}
-    | {"float", "float32", "float64", "numeric", "decimal", "decimal128"}
-)
+_TEXT_SCALARS = STANDARD_SCALARS - {"bytes"}
 
 
 def default_content_types(kind: ir.TypeExpr | None, declarations: dict) -> list[str]:

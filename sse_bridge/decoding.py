@@ -40,10 +40,14 @@ def decode(raw: bytes, name: str) -> str:
         ) from None
     nul = text.find("\0")
     if nul >= 0:
-        line = text.count("\n", 0, nul) + 1
-        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
-        raise _error("invalid-character", "the input contains a NUL character", name, line, column)
+        raise _error("invalid-character", "the input contains a NUL character", name, *line_column(text, nul))
     return text
+
+
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of ``offset`` in ``text`` (lines end at ``\\n``)."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _error(code: str, message: str, name: str, line: int, column: int) -> InputError:

@@ -88,53 +88,44 @@ RESERVED_KEYWORDS = frozenset(
 )
 MODIFIER_KEYWORDS = frozenset({"extern", "internal"})
 
+# TypeSpec's standard scalars (``TypeSpec`` namespace), by kind: the names an ``ir.Intrinsic``
+# carries besides ``null``, ``void``, ``never`` and ``unknown``.
+INTEGER_SCALARS = frozenset(
+    {"integer", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "safeint"}
+)
+NUMERIC_SCALARS = INTEGER_SCALARS | {"numeric", "float", "float32", "float64", "decimal", "decimal128"}
+STANDARD_SCALARS = NUMERIC_SCALARS | {
+    "string",
+    "boolean",
+    "bytes",
+    "url",
+    "plainDate",
+    "plainTime",
+    "utcDateTime",
+    "offsetDateTime",
+    "duration",
+}
+
 # Names the generated TypeSpec refers to without qualification (standard types, intrinsics, the
 # roots of library namespaces, library templates brought in by ``using``). A declaration of
 # the document so named would shadow them inside the service namespace: the writer gives it
 # another identifier and keeps its name with ``@friendlyName``.
-REFERENCED_NAMES = frozenset(
-    [
-        "null",
-        "string",
-        "boolean",
-        "bytes",
-        "numeric",
-        "integer",
-        "float",
-        "int8",
-        "int16",
-        "int32",
-        "int64",
-        "uint8",
-        "uint16",
-        "uint32",
-        "uint64",
-        "safeint",
-        "float32",
-        "float64",
-        "decimal",
-        "decimal128",
-        "plainDate",
-        "plainTime",
-        "utcDateTime",
-        "offsetDateTime",
-        "duration",
-        "url",
-        "Record",
-        "Array",
-        "Lifecycle",
-        "TypeSpec",
-        "Http",
-        "OpenAPI",
-        "SSE",
-        "SSEStream",
-        "JsonlStream",
-        "HttpStream",
-        "HttpPart",
-        "NoAuth",
-        "GeneratedHelpers",
-    ]
-)
+REFERENCED_NAMES = STANDARD_SCALARS | {
+    "null",
+    "Record",
+    "Array",
+    "Lifecycle",
+    "TypeSpec",
+    "Http",
+    "OpenAPI",
+    "SSE",
+    "SSEStream",
+    "JsonlStream",
+    "HttpStream",
+    "HttpPart",
+    "NoAuth",
+    "GeneratedHelpers",
+}
 
 _ASCII_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
 

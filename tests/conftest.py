@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,27 @@ def yaml_snapshot(snapshot):
 def fixture_cases(kind: str, filename: str) -> list[Path]:
     """Every ``fixtures/<kind>/<case>/<filename>``, sorted."""
     return sorted((FIXTURES / kind).glob(f"*/{filename}"))
+
+
+def expected_warnings(path: Path) -> set[tuple[str, int, int]]:
+    """The warnings a fixture's header promises: ``# expect-warning: <code> at <line>:<col>``
+    (``// ...`` in TypeSpec), as (code, line, column)."""
+    return {
+        (code, int(line), int(column))
+        for code, line, column in _EXPECTED_WARNING.findall(path.read_text(encoding="utf-8"))
+    }
+
+
+def located_warnings(diagnostics) -> set[tuple[str, int, int]]:
+    """The (code, line, column) of each located warning among ``diagnostics``."""
+    return {
+        (d.code, d.location.line, d.location.column)
+        for d in diagnostics
+        if d.level.value == "warning" and d.location is not None
+    }
+
+
+_EXPECTED_WARNING = re.compile(r"^(?:#|//)\s*expect-warning:\s*(\S+)\s+at\s+(\d+):(\d+)\s*$", re.M)
 
 
 def case_id(path: Path) -> str:

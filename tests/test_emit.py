@@ -9,7 +9,7 @@ import re
 
 import pytest
 import yaml
-from conftest import FIXTURES, ROOT, case_id, fixture_cases
+from conftest import FIXTURES, ROOT, case_id, expected_warnings, fixture_cases, located_warnings
 from openapi_spec_validator import validate
 from oracle import compile_typespec
 from sse_samples import ContentValidator, pointer_of, resolve_pointer, sample_event, validator_for
@@ -140,24 +140,15 @@ EQUIVALENT_CODES = {
 }
 
 
-EXPECTED_WARNING = re.compile(r"^//\s*expect-warning:\s*(\S+)\s+at\s+(\d+):(\d+)\s*$", re.M)
-WARNED = [path for path in CASES if EXPECTED_WARNING.search(path.read_text(encoding="utf-8"))]
+WARNED = [path for path in CASES if expected_warnings(path)]
 
 
 @pytest.mark.parametrize("path", WARNED, ids=case_id)
 def test_emit_notes_are_located_warnings(path):
     """Fixtures that show an emit note list it in their header (``// expect-warning: <code> at
     <line>:<col>``): each is reported there, with that stable code, as a warning."""
-    expected = {
-        (code, int(line), int(column))
-        for code, line, column in EXPECTED_WARNING.findall(path.read_text(encoding="utf-8"))
-    }
-    reported = {
-        (d.code, d.location.line, d.location.column)
-        for d in emit_openapi(path, name=str(path.relative_to(ROOT))).diagnostics
-        if d.level.value == "warning" and d.location is not None
-    }
-    assert expected <= reported, sorted(reported)
+    reported = located_warnings(emit_openapi(path, name=str(path.relative_to(ROOT))).diagnostics)
+    assert expected_warnings(path) <= reported, sorted(reported)
 
 
 def _expectation(path) -> tuple[str, int, int]:

@@ -4,11 +4,9 @@ it at 3.2.0 yields the source's event streams, same event names in the same orde
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import yaml
-from conftest import ROOT, case_id, fixture_cases
+from conftest import ROOT, case_id, expected_warnings, fixture_cases, located_warnings
 from events import operation_streams
 from oracle import compile_typespec
 
@@ -31,24 +29,15 @@ def test_import_is_deterministic(path):
     assert _import(path).output == _import(path).output
 
 
-EXPECTED_WARNING = re.compile(r"^#\s*expect-warning:\s*(\S+)\s+at\s+(\d+):(\d+)\s*$", re.M)
-WARNED = [path for path in CASES if EXPECTED_WARNING.search(path.read_text(encoding="utf-8"))]
+WARNED = [path for path in CASES if expected_warnings(path)]
 
 
 @pytest.mark.parametrize("path", WARNED, ids=case_id)
 def test_what_import_cannot_carry_is_a_located_warning(path):
     """Fixtures that show a lossy step list it in their header (``# expect-warning: <code> at
     <line>:<col>``): each is reported there, with that stable code, as a warning."""
-    expected = {
-        (code, int(line), int(column))
-        for code, line, column in EXPECTED_WARNING.findall(path.read_text(encoding="utf-8"))
-    }
-    reported = {
-        (d.code, d.location.line, d.location.column)
-        for d in _import(path).diagnostics
-        if d.level.value == "warning" and d.location is not None
-    }
-    assert expected <= reported, sorted(reported)
+    reported = located_warnings(_import(path).diagnostics)
+    assert expected_warnings(path) <= reported, sorted(reported)
 
 
 @pytest.mark.oracle

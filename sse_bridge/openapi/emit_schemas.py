@@ -16,6 +16,7 @@ from .. import ir
 from ..conventions import all_properties
 from ..diagnostics import DiagnosticBag
 from ..irwalk import references
+from ..names import pascal_case
 
 TERMINAL_EXTENSION = "x-ms-sse-terminal-event"
 
@@ -51,9 +52,6 @@ SCALARS: dict[str, dict] = {
     "void": {},
     "never": {"not": {}},
 }
-_INTEGERS = frozenset(
-    {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "safeint", "integer"}
-)
 _INVALID_COMPONENT_CHARS = re.compile(r"[^a-zA-Z0-9.\-_]")
 _NEVER = ir.Intrinsic("never")
 _EMPTY: dict = {}
@@ -108,15 +106,11 @@ class SchemaWriter:
     def schema(self, kind: ir.TypeExpr | None) -> dict:
         cls = kind.__class__  # the commonest kinds first, by exact class (the IR has no subclasses)
         if cls is ir.Ref:
-            return {"$ref": f"#/components/schemas/{self.names.get(kind.target, kind.target)}"}
+            return self.ref(kind.target)
         if cls is ir.Intrinsic:
             return dict(SCALARS.get(kind.name, _EMPTY))
         if kind is None:
             return {}
-        if isinstance(kind, ir.Intrinsic):
-            return dict(SCALARS.get(kind.name, {}))
-        if isinstance(kind, ir.Ref):
-            return self.ref(kind.target)
         if isinstance(kind, ir.Literal):
             return _literal_group([kind.value])
         if isinstance(kind, ir.EnumMemberType):
@@ -674,7 +668,6 @@ def _literal_group(values: list) -> dict:
 
 
 def _pascal(text: str) -> str:
-    from ..names import pascal_case
 
     return pascal_case(text)
 

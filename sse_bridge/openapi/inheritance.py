@@ -15,6 +15,7 @@ from dataclasses import replace
 from .. import ir
 from ..conventions import all_properties
 from ..diagnostics import DiagnosticBag, Location
+from ..names import INTEGER_SCALARS, NUMERIC_SCALARS
 
 
 def settle(
@@ -267,26 +268,6 @@ def assignable(child: ir.TypeExpr, parent: ir.TypeExpr, declarations, depth: int
 
 
 _STRING_SCALARS = frozenset({"string", "url"})
-_NUMERIC = frozenset(
-    {
-        "numeric",
-        "integer",
-        "float",
-        "float32",
-        "float64",
-        "decimal",
-        "decimal128",
-        "int8",
-        "int16",
-        "int32",
-        "int64",
-        "uint8",
-        "uint16",
-        "uint32",
-        "uint64",
-        "safeint",
-    }
-)
 
 
 def _literal_fits(value: object, parent: ir.TypeExpr, declarations, depth: int) -> bool:
@@ -296,19 +277,8 @@ def _literal_fits(value: object, parent: ir.TypeExpr, declarations, depth: int) 
         if isinstance(value, str):
             return parent.name in _STRING_SCALARS
         if isinstance(value, int):
-            return parent.name in _NUMERIC
-        return parent.name in _NUMERIC - {
-            "integer",
-            "int8",
-            "int16",
-            "int32",
-            "int64",
-            "uint8",
-            "uint16",
-            "uint32",
-            "uint64",
-            "safeint",
-        }
+            return parent.name in NUMERIC_SCALARS
+        return parent.name in NUMERIC_SCALARS - INTEGER_SCALARS
     if isinstance(parent, ir.Ref):
         declaration = declarations.get(parent.target)
         if isinstance(declaration, ir.Scalar):

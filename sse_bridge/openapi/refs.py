@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..decoding import read_file
+from ..decoding import decode, read_file
 from ..diagnostics import DiagnosticBag, InputError
-from .source import Pointer, Source, decode, load
+from .source import Pointer, Source, load
 
 
 @dataclass(frozen=True)

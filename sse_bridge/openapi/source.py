@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..decoding import decode  # noqa: F401 (re-exported: the OpenAPI reader's entry points)
+from ..decoding import line_column
 from ..diagnostics import Diagnostic, InputError, LazyLocation, Level, Location
 
 MAX_DEPTH = 200
@@ -79,7 +79,7 @@ def load(text: str, name: str) -> Source:
         except ValueError:  # an integer of more digits than Python converts (4,300)
             if name.endswith(".json"):
                 match = _LONG_NUMBER.search(text)
-                line, column = _line_col(text, match.start()) if match else (1, 1)
+                line, column = line_column(text, match.start()) if match else (1, 1)
                 raise error("invalid-json", _TOO_MANY_DIGITS, name, line, column) from None
         except RecursionError:
             raise error(
@@ -179,7 +179,7 @@ def _deep_bracket(text: str) -> int:
 
 
 def _raise_nesting(text: str, name: str, offset: int):
-    line, column = _line_col(text, offset)
+    line, column = line_column(text, offset)
     raise error("nesting-too-deep", f"the document nests deeper than {MAX_DEPTH} levels", name, line, column)
 
 
@@ -193,11 +193,6 @@ def _check_depth(data: object, name: str) -> None:
             stack.extend((v, depth + 1) for v in value.values() if isinstance(v, (dict, list)))
         elif isinstance(value, list):
             stack.extend((v, depth + 1) for v in value if isinstance(v, (dict, list)))
-
-
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 # --- positions --------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .. import ir
+from ..irwalk import types_in
 from ..names import pascal_case
 from .context import At, ImportContext, kind_of
 from .schema_types import is_null_schema
@@ -714,31 +715,20 @@ def refers_to_itself(payload: ir.TypeExpr, declarations: dict) -> bool:
     if not shared(payload):
         return False
     seen: set[str] = set()
-    pending: list[ir.TypeExpr] = [payload]
+    pending: list[ir.TypeExpr | None] = [payload]
     while pending:
-        kind = pending.pop()
-        if isinstance(kind, ir.ArrayOf):
-            pending.append(kind.item)
-        elif isinstance(kind, ir.RecordOf):
-            pending.append(kind.value)
-        elif isinstance(kind, (ir.UnionOf,)):
-            pending.extend(kind.options)
-        elif isinstance(kind, ir.TupleOf):
-            pending.extend(kind.items)
-        elif isinstance(kind, ir.ObjectType):
-            if any(p.type == payload for p in kind.properties):
+        for kind in types_in(pending.pop()):
+            if isinstance(kind, ir.ObjectType) and any(p.type == payload for p in kind.properties):
                 return True
-            pending.extend(p.type for p in kind.properties)
-            if kind.additional is not None:
-                pending.append(kind.additional)
-        elif isinstance(kind, ir.Ref) and kind.target not in seen:
+            if not isinstance(kind, ir.Ref) or kind.target in seen:
+                continue
             seen.add(kind.target)
             target = declarations.get(kind.target)
             if isinstance(target, ir.Model):
                 if any(p.type == payload for p in target.properties):
                     return True
                 pending.extend(p.type for p in target.properties)
-                pending.extend(k for k in (target.base, target.additional, target.is_array) if k is not None)
+                pending.extend((target.base, target.additional, target.is_array))
             elif isinstance(target, ir.Union):
                 pending.extend(v.type for v in target.variants)
     return False

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ..names import NUMERIC_SCALARS
 from . import syntax as s
 from . import types as t
 
@@ -132,27 +133,6 @@ _HANDLERS = {
 
 # --- arguments (SPEC §7: a wrong argument is the compiler's ``invalid-argument``) -------------
 
-_NUMERIC = frozenset(
-    [
-        "integer",
-        "int8",
-        "int16",
-        "int32",
-        "int64",
-        "uint8",
-        "uint16",
-        "uint32",
-        "uint64",
-        "safeint",
-        "float",
-        "float32",
-        "float64",
-        "numeric",
-        "decimal",
-        "decimal128",
-    ]
-)
-
 
 def arguments_fit(checker, declaration, node: s.Decorator, args: list, scope) -> bool:
     """Whether the arguments of ``node`` fit the parameters its ``extern dec`` declares: how
@@ -214,7 +194,7 @@ def _kinds(expr) -> frozenset[str] | None:
         return None
     if name == "string":
         return frozenset({"string"})
-    if name in _NUMERIC:
+    if name in NUMERIC_SCALARS:
         return frozenset({"number"})
     if name == "boolean":
         return frozenset({"boolean"})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .. import ir
 from ..diagnostics import DiagnosticBag, Location
+from ..names import STANDARD_SCALARS
 from . import types as t
 from .check import Program
 
@@ -37,36 +38,7 @@ METADATA = frozenset(
         "TypeSpec.Http.statusCode",
     }
 )
-STD_SCALARS = frozenset(
-    [
-        "bytes",
-        "numeric",
-        "integer",
-        "float",
-        "int64",
-        "int32",
-        "int16",
-        "int8",
-        "uint64",
-        "uint32",
-        "uint16",
-        "uint8",
-        "safeint",
-        "float64",
-        "float32",
-        "decimal",
-        "decimal128",
-        "plainDate",
-        "plainTime",
-        "utcDateTime",
-        "offsetDateTime",
-        "duration",
-        "boolean",
-        "string",
-        "url",
-        "unixTimestamp32",
-    ]
-)
+STD_SCALARS = STANDARD_SCALARS | {"unixTimestamp32"}
 
 
 class Lowering:
@@ -208,18 +180,6 @@ class Lowering:
     # --- members ------------------------------------------------------------------------------------
 
     def property(self, prop: t.Property) -> ir.Property:
-        if not prop.decorators:  # most properties: nothing to look up
-            kind = self.type(prop.type)
-            return ir.Property(
-                name=prop.name,
-                type=kind,
-                optional=prop.optional,
-                default=self.value(prop.default) if prop.has_default else None,
-                has_default=prop.has_default,
-                facets=ir.NO_FACETS,
-                meta=self.meta(prop),
-                pos=self.pos(prop),
-            )
         visibilities = set()
         for applied in prop.decorated("TypeSpec.visibility"):
             visibilities.update(_member_name(a) for a in applied.args)
