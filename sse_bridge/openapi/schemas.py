@@ -210,9 +210,10 @@ class SchemaImporter(SchemaTypes):
             # inline allOf branch is a declaration of its own, which takes them all), but for
             # its examples (the compiler refuses every ``@example`` on a union variant); a branch
             # that is only a list of literals becomes one variant per literal (as the emitter
-            # groups them).
+            # groups them). A ``$ref`` branch's annotations are its siblings (OpenAPI 3.1+), as
+            # OpenAPI output writes a documented variant.
             branch_meta = ir.NO_METADATA
-            if isinstance(branch, dict) and "$ref" not in branch and leftover != ir.NO_METADATA:
+            if isinstance(branch, dict) and leftover != ir.NO_METADATA:
                 branch_meta = replace(leftover, examples=()) if leftover.examples else leftover
                 self._warn_annotations_dropped(
                     ir.Metadata(examples=leftover.examples),

@@ -334,14 +334,9 @@ class HttpLowering:
     # --- responses ------------------------------------------------------------------------------------
 
     def responses(self, op: t.Operation) -> list[ir.Response]:
-        lowering = self.lowering
-        candidates = _split(op.return_type)
-        union_doc = None
-        if isinstance(op.return_type, t.Union):
-            union_doc = lowering.meta(op.return_type).doc
         grouped: dict[object, dict] = {}
         merged_bodies: set[tuple[object, str]] = set()  # (status, media type) of several bodies
-        for candidate in candidates:
+        for candidate, union_doc in self.response_variants(op.return_type, None):
             for status, entry in self.response(candidate, op, union_doc):
                 slot = grouped.get(status)
                 if slot is None:
@@ -378,6 +373,35 @@ class HttpLowering:
             )
             for status, entry in grouped.items()
         ]
+
+    def response_variants(self, kind: t.Type, parent_doc: str | None) -> list[tuple[t.Type, str | None]]:
+        """The responses a return type makes, each with the description its union gives it,
+        as ``@typespec/http`` 1.17 resolves them: a union (not a discriminated one) is
+        flattened, its ``null`` members left out; the variants with HTTP metadata (status
+        codes, headers, ``@body``, errors) are responses of their own, the plain bodies one
+        response together: the union itself when all its variants are plain (so a named
+        union stays one ``$ref``, ``null`` included), else a union of the plain ones."""
+        if not isinstance(kind, t.Union) or kind.has("TypeSpec.discriminated"):
+            return [(kind, parent_doc)]
+        union_doc = self.lowering.meta(kind).doc or parent_doc
+        plain: list[t.Type] = []
+        envelopes: list[tuple[t.Type, str | None]] = []
+        for variant in kind.variants:
+            member = variant.type
+            if isinstance(member, t.Intrinsic) and member.name == "null":
+                continue
+            variant_doc = self.lowering.meta(variant).doc or union_doc
+            for resolved, doc in self.response_variants(member, variant_doc):
+                if _is_plain_body(resolved):
+                    plain.append(resolved)
+                else:
+                    envelopes.append((resolved, doc))
+        if len(plain) == 1:
+            return [(plain[0], union_doc), *envelopes]
+        if plain:
+            group = kind if not envelopes else t.Union(None, None, [t.Variant(None, p) for p in plain])
+            return [(group, union_doc), *envelopes]
+        return envelopes
 
     def response(self, kind: t.Type, op: t.Operation, union_doc: str | None):
         lowering = self.lowering
@@ -509,19 +533,19 @@ def _returns_doc(op: t.Operation, error: bool) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _split(kind: t.Type) -> list[t.Type]:
-    """A return union splits into one response per member (discriminated unions do not);
-    its ``null`` members are left out, as ``@typespec/http`` leaves them (a bare ``null``
-    return stays a ``null`` body)."""
-    if isinstance(kind, t.Union) and not kind.has("TypeSpec.discriminated"):
-        result = []
-        for variant in kind.variants:
-            member = variant.type
-            if isinstance(member, t.Intrinsic) and member.name == "null":
-                continue
-            result.extend(_split(member))
-        return result
-    return [kind]
+def _is_plain_body(kind: t.Type) -> bool:
+    """A return variant that is only a body: no status code, header or other HTTP metadata,
+    no ``@body``, not void and not an ``@error`` model (``isPlainResponseBody`` of
+    ``@typespec/http``)."""
+    if isinstance(kind, t.Intrinsic) and kind.name == "void":
+        return False
+    if isinstance(kind, t.Model):
+        if kind.has("TypeSpec.error"):
+            return False
+        return not any(
+            is_metadata(p) or p.has(HTTP + "body") or p.has(HTTP + "bodyRoot") for p in all_properties(kind)
+        )
+    return True
 
 
 def _status_code(value: object) -> int | None:
