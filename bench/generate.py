@@ -1,4 +1,4 @@
-"""A generated TypeSpec service for the benchmark (SPEC §8): ``scale`` × (300 models, 200
+"""A generated TypeSpec service for the benchmark (README "Performance"): ``scale`` × (300 models, 200
 operations, 50 event streams), deterministic, valid for the official compiler too.
 
     python bench/generate.py 1 > service.tsp

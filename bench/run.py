@@ -1,4 +1,4 @@
-"""The benchmark of SPEC §8 / issue 7: sse-bridge against the YAML floor and the official
+"""The benchmark of the README's "Performance": sse-bridge against the YAML floor and the official
 TypeSpec tools, side by side, in one run, on the same inputs.
 
     python bench/run.py [--runs 5] [--skip-official]
@@ -231,8 +231,11 @@ def main() -> int:
             )
         )
     for label, command in (
-        ("small import (seed 002), wall with start-up", [*ours, "import", str(small_openapi)]),
-        ("small emit (seed 002), wall with start-up", [*ours, "emit", str(small_tsp)]),
+        (
+            "small import (the `seed002-scenario2` fixture), wall with start-up",
+            [*ours, "import", str(small_openapi)],
+        ),
+        ("small emit (the `seed002-scenario2` fixture), wall with start-up", [*ours, "emit", str(small_tsp)]),
     ):
         wall = paired(command, None, runs, work)["a"]
         rows.append(

@@ -1,6 +1,6 @@
 """sse-bridge: OpenAPI 3.2 ⇄ TypeSpec, with first-class Server-Sent Events.
 
-The library API mirrors the command line (SPEC §2)::
+The library API mirrors the command line (README "Usage")::
 
     from sse_bridge import import_openapi, emit_openapi
     tsp = import_openapi(Path("openapi.yaml")).output

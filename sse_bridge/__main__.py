@@ -1,4 +1,4 @@
-"""``python -m sse_bridge`` works the same as the ``sse-bridge`` command (SPEC §2)."""
+"""``python -m sse_bridge`` works the same as the ``sse-bridge`` command (README "Usage")."""
 
 from .cli import run
 

@@ -1,4 +1,4 @@
-"""The library API (SPEC §2): one function per command, one exception family.
+"""The library API (README "Usage"): one function per command, one exception family.
 
 Each function returns a :class:`Conversion` (the output text and the warnings) or raises
 :class:`~sse_bridge.diagnostics.InputError` carrying every diagnostic when the input has
@@ -30,7 +30,7 @@ class Conversion:
 
 # Deeply nested input (a chain of a thousand allOf bases, a schema nested hundreds deep) is
 # valid and must convert, so conversions run on a thread with a large stack and a recursion
-# limit to match; input nested deeper than the loaders accept never gets this far (SPEC §7).
+# limit to match; input nested deeper than the loaders accept never gets this far (README "Diagnostics").
 _STACK_BYTES = 256 * 1024 * 1024
 _RECURSION_LIMIT = 40_000
 _converting = threading.local()

@@ -1,4 +1,4 @@
-"""The command line (SPEC §2): parse arguments, call the library, print diagnostics, decide
+"""The command line (README "Usage"): parse arguments, call the library, print diagnostics, decide
 the exit code (0 success, 1 input errors, 2 usage). Heavy modules load only when a command
 runs (``tempfile`` only to write a file), so that start-up stays fast."""
 

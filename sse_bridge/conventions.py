@@ -1,4 +1,4 @@
-"""Conventions of TypeSpec's HTTP library that both directions must agree on (SPEC §6).
+"""Conventions of TypeSpec's HTTP library that both directions must agree on (README "The rest of the document").
 
 The default response descriptions, implicit header names, default content types and the
 auth models are those of ``@typespec/http`` 1.11, so that a document converted by

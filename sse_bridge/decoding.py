@@ -1,4 +1,4 @@
-"""Input bytes to text (SPEC §7), for both formats: UTF-8 with or without a byte order mark,
+"""Input bytes to text (README "Diagnostics"), for both formats: UTF-8 with or without a byte order mark,
 no NUL character; anything else is a located error. A module of its own so that ``emit``
 does not load the OpenAPI reader (and its JSON parser) at start-up."""
 

@@ -1,4 +1,4 @@
-"""Diagnostics as data (SPEC §2, §7).
+"""Diagnostics as data (README "Usage", "Diagnostics").
 
 Every problem found in an input is a :class:`Diagnostic` with a stable code, a level, a
 one-line message, an optional detail and a source location. Converters collect them in a

@@ -1,4 +1,4 @@
-"""The shared intermediate representation (SPEC §3).
+"""The shared intermediate representation (README "Development").
 
 Plain frozen data named after the API domain, not after either syntax. The OpenAPI loader
 and the TypeSpec checker build it; the TypeSpec and OpenAPI emitters read only it.
@@ -33,7 +33,7 @@ class _Record:
     """Value semantics shared by every IR class: equality and hashing over the fields that
     compare (``pos`` never does), and a dataclass-style ``repr``. They are written once here
     rather than generated for each of the forty classes, which would cost the command line a
-    fifth of its start-up (SPEC §8); ``__init__`` and the frozen ``__setattr__`` still come
+    fifth of its start-up (README "Performance"); ``__init__`` and the frozen ``__setattr__`` still come
     from :func:`dataclasses.dataclass`."""
 
     __slots__ = ()
@@ -213,7 +213,7 @@ class ObjectType(TypeExpr):
 
 @_frozen
 class StreamOf(TypeExpr):
-    """A streamed body (SPEC §4): ``SSEStream<E>`` (protocol ``sse``, E an ``@events`` union),
+    """A streamed body (README "Event streams"): ``SSEStream<E>`` (protocol ``sse``, E an ``@events`` union),
     ``JsonlStream<T>`` (``jsonl``) or ``HttpStream<T, "content/type">`` (``http``)."""
 
     protocol: TypingLiteral["sse", "jsonl", "http"]
@@ -268,7 +268,7 @@ class Model(Declaration):
 
 @_frozen
 class Variant(_Record):
-    """A union variant; in an ``@events`` union, one SSE event type (SPEC §4)."""
+    """A union variant; in an ``@events`` union, one SSE event type (README "Event streams")."""
 
     name: str | None
     type: TypeExpr

@@ -1,4 +1,4 @@
-"""Identifiers and string literals of TypeSpec (SPEC §4: escaping), and naming helpers.
+"""Identifiers and string literals of TypeSpec (README "Event streams"), and naming helpers.
 
 The rules mirror the compiler's own printer (``printIdentifier`` in
 ``@typespec/compiler``): keywords and names that are not identifiers are written in

@@ -1,4 +1,4 @@
-"""A pytest plugin for spec repos: round-trip snapshot tests in a few lines (issue 4).
+"""A pytest plugin for spec repos: round-trip snapshot tests in a few lines.
 
 Installed with sse-bridge (entry point ``pytest11``); it adds three fixtures:
 

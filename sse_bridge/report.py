@@ -1,4 +1,4 @@
-"""Printing diagnostics (SPEC §2): ``path:line:col: level [code] message`` on stderr, with a
+"""Printing diagnostics (README "Usage"): ``path:line:col: level [code] message`` on stderr, with a
 source excerpt and a caret on an interactive terminal, plain when piped, or JSON lines."""
 
 from __future__ import annotations

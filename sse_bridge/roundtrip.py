@@ -1,4 +1,4 @@
-"""Round trips (issue 4): run the conversion cycle from either side and check the fixpoint.
+"""Round trips: run the conversion cycle from either side and check the fixpoint.
 
 From OpenAPI: OpenAPI → TypeSpec → OpenAPI → TypeSpec; a fixpoint when both TypeSpec texts are
 the same. From TypeSpec: TypeSpec → OpenAPI → TypeSpec → OpenAPI; a fixpoint when both OpenAPI

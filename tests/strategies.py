@@ -1,4 +1,4 @@
-"""Hypothesis strategies: random IR documents with event streams (issue 4's property tests).
+"""Hypothesis strategies: random IR documents with event streams (property tests).
 
 They build what both directions must carry: event unions with named and unnamed variants,
 terminal string sentinels, terminal events with payloads, text and JSON payloads, odd event

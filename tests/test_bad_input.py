@@ -1,4 +1,4 @@
-"""Bad input (SPEC §7), through the real command line.
+"""Bad input (README "Diagnostics"), through the real command line.
 
 Every case of the bad-input corpus (written by ``fixtures/bad-input/generate.py`` into a
 temporary folder keyed by the script's hash, at collection) runs as

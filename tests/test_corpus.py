@@ -1,4 +1,4 @@
-"""Real-world documents (issue 5): OpenAI, Mistral, LangGraph, TGI and Ollama import with
+"""Real-world documents: OpenAI, Mistral, LangGraph, TGI and Ollama import with
 exit 0; the official compiler compiles the result with zero errors; every 2xx event stream
 comes back as ``SSEStream<...>`` with typed events, Ollama's x-ndjson lines as streams of
 their line schema; emitting the TypeSpec again gives valid OpenAPI 3.2; and the recorded

@@ -1,4 +1,4 @@
-"""Differential test (issue 3): our OpenAPI against the official ``tsp compile`` with the
+"""Differential test: our OpenAPI against the official ``tsp compile`` with the
 openapi3 emitter, on the same TypeSpec. After normalizing the intended differences (each
 listed in the README with its reason), the two documents must be equal; event streams are
 compared by their events, since there the official emitter is what we correct."""
@@ -152,7 +152,7 @@ def test_same_document_as_the_official_emitter_but_for_the_intended_differences(
     differences = _difference(_normalize(ours, drop), _normalize(theirs, drop))
     assert not differences, "\n".join(differences[:30])
     # Streams: the same events in the same order, except where the official emitter drops a
-    # terminal variant's name (SPEC §1) or writes no itemSchema (request bodies, JSON Lines).
+    # terminal variant's name (README, intended differences) or writes no itemSchema (request bodies, JSON Lines).
     our_streams = operation_streams(ours)
     their_streams = operation_streams(theirs)
     for key, events in our_streams.items():

@@ -1,4 +1,4 @@
-"""The README documents every diagnostic code the tool can report (issue 6), and its set-up
+"""The README documents every diagnostic code the tool can report, and its set-up
 commands are the ones CI runs."""
 
 from __future__ import annotations

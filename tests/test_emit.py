@@ -1,4 +1,4 @@
-"""Emit (issue 3): hand-written TypeSpec fixtures → OpenAPI 3.2, snapshotted; every document
+"""Emit: hand-written TypeSpec fixtures → OpenAPI 3.2, snapshotted; every document
 valid OpenAPI 3.2; every SSE item schema accepting each variant's events through exactly one
 branch and refusing events of no variant; invalid fixtures refused with a located
 diagnostic, as the official compiler refuses them."""

@@ -1,4 +1,4 @@
-"""Fuzzing both loaders through the library API (SPEC §2, §7).
+"""Fuzzing both loaders through the library API (README "Usage", "Diagnostics").
 
 For any input, ``import_openapi`` and ``emit_openapi`` either succeed or raise
 :class:`sse_bridge.InputError` carrying at least one error, every diagnostic with a location.

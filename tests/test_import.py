@@ -1,4 +1,4 @@
-"""Import (issue 2): OpenAPI fixtures → TypeSpec, snapshotted, and judged by the official
+"""Import: OpenAPI fixtures → TypeSpec, snapshotted, and judged by the official
 compiler: the TypeSpec compiles with zero errors, and the official OpenAPI emitter run on
 it at 3.2.0 yields the source's event streams, same event names in the same order."""
 
@@ -54,7 +54,7 @@ def test_imported_typespec_compiles_and_keeps_event_streams(path):
             # `schema: {type: string}`); our own emitter is checked on them in test_emit.
             continue
         # The official emitter never writes the event name of a terminal variant (one of the
-        # bugs SPEC §1 lists): a named terminal event comes back unnamed there.
+        # intended differences the README lists): a named terminal event comes back unnamed there.
         expected = [None if terminal else name for name, terminal in events]
         got = [name for name, _ in emitted.get(key, [])]
         assert got == expected, f"{key}: the official emitter gives {got}, the source has {expected}"

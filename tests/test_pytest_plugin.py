@@ -1,4 +1,4 @@
-"""The spec-repo recipe of the README, run the way a spec repo runs it (issue 4): a folder
+"""The spec-repo recipe of the README, run the way a spec repo runs it: a folder
 with a spec and the recipe's test file, pytest with the installed plugin, snapshots written,
 checked, and a change in the spec caught."""
 

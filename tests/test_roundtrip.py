@@ -1,4 +1,4 @@
-"""Round trips (issue 4): fixpoints both ways on every fixture, the corpus and random event
+"""Round trips: fixpoints both ways on every fixture, the corpus and random event
 streams, what must survive them, and the ``roundtrip`` command."""
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def test_corpus_document_reaches_fixpoints_both_ways(path):
 def _event_signature(document: ir.Document, known: set[str] | None = None) -> dict:
     """For each events union: its variants' name, payload, content type, terminal flag, docs
     and extensions, in order. The terminal extension, which import adds beside the decorator
-    (seed 002), is the terminal flag; an anonymous payload, which comes back as a model named
+    (the `seed002-scenario2` fixture), is the terminal flag; an anonymous payload, which comes back as a model named
     after its event, is compared by its properties."""
     declarations = document.declaration_map()
     namespace = document.service.namespace

@@ -1,4 +1,5 @@
-"""The TypeSpec parser (SPEC §5, §7): fixtures under fixtures/tsp-syntax/ and targeted cases.
+"""The TypeSpec parser (README "Diagnostics"): fixtures under fixtures/tsp-syntax/ and
+targeted cases.
 
 Valid fixtures were all accepted by the official compiler (``tsp compile --no-emit``), the
 invalid ones all rejected; each invalid fixture states the diagnostics we expect (and the

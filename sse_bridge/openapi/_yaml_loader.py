@@ -1,4 +1,4 @@
-"""YAML through libyaml, with positions and bounded alias expansion (SPEC §7).
+"""YAML through libyaml, with positions and bounded alias expansion (README "Diagnostics").
 
 libyaml composes the node graph (fast, in C); this module resolves scalars by the YAML 1.2
 core schema and turns nodes into JSON data iteratively (no recursion, so depth is no threat),

@@ -1,4 +1,4 @@
-"""Writing OpenAPI documents as YAML or JSON, deterministically (SPEC §2).
+"""Writing OpenAPI documents as YAML or JSON, deterministically (README "Usage").
 
 The YAML writer is our own, for JSON data only (mappings, lists, strings, numbers, booleans,
 null): block style, two-space indentation, keys in insertion order. A string is written plain

@@ -1,7 +1,8 @@
-"""The OpenAPI emitter: IR → an OpenAPI 3.2 document (SPEC §3, §4 emit, §6).
+"""The OpenAPI emitter: IR → an OpenAPI 3.2 document (README "Event streams",
+"The rest of the document").
 
-Reads only the IR. Paths and components keep declaration order (SPEC §2: output follows the
-source), where the official emitter sorts them; everything else follows its conventions.
+Reads only the IR. Paths and components keep declaration order (README "Usage"), where the
+official emitter sorts them; everything else follows its conventions.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""IR types and declarations → OpenAPI 3.2 Schema Objects (SPEC §4 emit, §6).
+"""IR types and declarations → OpenAPI 3.2 Schema Objects (README "Event streams", "The rest of the document").
 
 Follows the official ``@typespec/openapi3`` mapping (scalars to type/format, unions to
 ``anyOf`` with literals grouped into ``enum``, ``Record<T>`` to ``unevaluatedProperties``,
 constraints beside the schema, a ``$ref`` too), except where the README lists an
-intended difference. ``@events`` unions become the event object of SPEC §4: one ``oneOf``
+intended difference. ``@events`` unions become the event object of the README's "Event streams": one ``oneOf``
 branch per variant, each accepting exactly its own events.
 """
 
@@ -490,7 +490,7 @@ class SchemaWriter:
         schema.update(self.meta_keywords(meta))
         return schema
 
-    # --- event streams (SPEC §4) ------------------------------------------------------------------------
+    # --- event streams (README "Event streams") ------------------------------------------------------------
 
     def events(self, union: ir.Union) -> dict:
         """The event object of an ``@events`` union: ``event`` and ``data`` string properties
@@ -558,7 +558,7 @@ class SchemaWriter:
 
     def named_payload(self, union: ir.Union, variant: ir.Variant, payload: ir.ObjectType) -> ir.Ref:
         """An anonymous JSON payload becomes a component named after its event, the way an
-        inline ``contentSchema`` is imported (seed 002), so that it reads back the same."""
+        inline ``contentSchema`` is imported (the `seed002-scenario2` fixture), so that it reads back the same."""
         base = _pascal(variant.name) if variant.name else f"{self.names[union.qualified_name]}Message"
         name, counter = base, 1
         while name in self.names.values() or name in self.synthesized or name in self.payload_names:
@@ -578,7 +578,7 @@ class SchemaWriter:
 
     def event_data(self, payload: ir.TypeExpr, content_type: str | None) -> dict:
         """The ``data`` field: JSON payloads as ``contentMediaType`` + ``contentSchema``, text
-        literals as ``const``, plain strings as ``type: string`` (SPEC §4)."""
+        literals as ``const``, plain strings as ``type: string`` (README "Event streams")."""
         if content_type is None and is_textual(payload, self.declarations):
             if isinstance(payload, ir.Literal):
                 return {"type": "string", "const": payload.value}
@@ -596,7 +596,7 @@ class SchemaWriter:
         return data
 
     def _envelope(self, payload: ir.TypeExpr) -> ir.Model | None:
-        """A model with a ``@data`` property (SPEC §4: an event envelope)."""
+        """A model with a ``@data`` property (README "Event streams")."""
         if isinstance(payload, ir.Ref):
             model = self.declarations.get(payload.target)
             if isinstance(model, ir.Model) and any(p.event_data for p in model.properties):

@@ -1,4 +1,4 @@
-"""``allOf`` read as ``extends`` must follow TypeSpec's inheritance rules (SPEC §6).
+"""``allOf`` read as ``extends`` must follow TypeSpec's inheritance rules (README "The rest of the document").
 
 OpenAPI composes: a schema that is ``allOf: [Base, {...}]`` may redeclare a property of
 ``Base`` with any schema, or only list it in ``required``. TypeSpec inherits: an overriding

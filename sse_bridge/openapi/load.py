@@ -1,4 +1,5 @@
-"""The OpenAPI loader: a parsed document → the shared IR (SPEC §3, §4 import, §6).
+"""The OpenAPI loader: a parsed document → the shared IR (README "Event streams",
+"The rest of the document").
 
 Order of work: component names are reserved first (so synthesized names never take a
 component's), streams are planned (a component used only as a stream item becomes the
@@ -69,7 +70,7 @@ def import_document(
         )
         return None
     shapes = ShapeChecker(diagnostics)
-    shapes.document(source)  # SPEC §7: wrong types are reported, then left out
+    shapes.document(source)  # the README's "Diagnostics": wrong types are reported, then left out
     data = source.data
     resolver = RefResolver(source, diagnostics, base_dir, prepare=shapes.document)
     info = data.get("info") if isinstance(data.get("info"), dict) else {}

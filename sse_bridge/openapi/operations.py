@@ -1,4 +1,4 @@
-"""Paths and operations → IR HTTP operations (SPEC §6).
+"""Paths and operations → IR HTTP operations (README "The rest of the document").
 
 Path keys are taken as written, except a ``?query`` suffix (OpenAI's ``/responses?beta=true``):
 OpenAPI allows one operation per path and method, so real documents encode a second one in
@@ -42,7 +42,7 @@ class OperationImporter:
             if item is None:
                 continue
             item = self.ctx.mapping(item, item_at, f"the path item {key!r}")
-            for method in [k for k in item if k in METHODS]:  # in the item's order (SPEC §2)
+            for method in [k for k in item if k in METHODS]:  # in the item's order (README "Usage")
                 if method in item:
                     operation = self.ctx.mapping(
                         item[method], item_at / method, f"the operation {method} {key}"

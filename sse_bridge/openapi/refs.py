@@ -1,4 +1,4 @@
-"""``$ref`` resolution (SPEC §7): local JSON pointers, and files inside the input's folder.
+"""``$ref`` resolution (README "Diagnostics"): local JSON pointers, and files inside the input's folder.
 
 URLs are never fetched; a file reference that leaves the input's folder is refused; files
 are loaded once each; reference chains that loop are reported, not followed forever.

@@ -1,4 +1,5 @@
-"""OpenAPI Schema Objects → IR type expressions (SPEC §4 import, §6): the half of the schema
+"""OpenAPI Schema Objects → IR type expressions (README "Event streams",
+"The rest of the document"): the half of the schema
 importer that reads an inline schema (types, formats, nullability, enums and constants,
 inline unions and ``allOf``, properties and records) with its facets and annotations, and
 reports what it cannot carry. :class:`SchemaTypes` is the base of
@@ -15,7 +16,7 @@ from ..names import pascal_case
 from .context import At, ImportContext, kind_of
 from .shapes import kind_at, kind_text
 
-# OpenAPI (type, format) → TypeSpec standard scalar (SPEC §6, the official mapping read backwards).
+# OpenAPI (type, format) → TypeSpec standard scalar (README "The rest of the document").
 STRING_FORMATS = {
     "date-time": "utcDateTime",
     "date": "plainDate",
@@ -196,7 +197,7 @@ class SchemaTypes:
 
     def payload_type(self, schema: object, at: At, hint: str) -> ir.TypeExpr:
         """Like ``type_for``, but an inline object schema becomes a named model (event
-        payloads are named after their event, SPEC §4)."""
+        payloads are named after their event, the README's "Event streams")."""
         if isinstance(schema, dict) and "$ref" not in schema and isinstance(schema.get("properties"), dict):
             name = self.ctx.reserve(hint)
             self.ctx.fill(self.declaration(name, schema, at))

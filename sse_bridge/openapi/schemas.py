@@ -1,4 +1,4 @@
-"""OpenAPI Schema Objects → IR types and declarations (SPEC §4 import, §6).
+"""OpenAPI Schema Objects → IR types and declarations (README "Event streams", "The rest of the document").
 
 Component schemas become declarations (models, unions, enums, scalars) named after their
 keys; inline schemas become type expressions. What TypeSpec cannot say inline is hoisted into

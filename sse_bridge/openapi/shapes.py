@@ -1,4 +1,4 @@
-"""The types the OpenAPI and JSON Schema fields must have (SPEC §7: wrong types anywhere).
+"""The types the OpenAPI and JSON Schema fields must have (README "Diagnostics").
 
 Before anything is converted, the document is walked once, object by object, against the
 tables below. A field of the wrong type is an error (``wrong-type``) located at the field,

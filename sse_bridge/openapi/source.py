@@ -1,4 +1,4 @@
-"""Reading an OpenAPI document: bytes → JSON data plus a locator for diagnostics (SPEC §7).
+"""Reading an OpenAPI document: bytes → JSON data plus a locator for diagnostics (README "Diagnostics").
 
 - YAML goes through libyaml (PyYAML's C parser) with a YAML 1.2 core-schema resolver (no
   timestamps, no ``yes``/``on`` booleans) and an iterative constructor that records where

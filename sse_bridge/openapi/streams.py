@@ -1,4 +1,4 @@
-"""Event streams in OpenAPI → ``SSEStream<E>`` / ``JsonlStream<T>`` (SPEC §4 import).
+"""Event streams in OpenAPI → ``SSEStream<E>`` / ``JsonlStream<T>`` (README "Event streams").
 
 Every dialect found in real documents:
 

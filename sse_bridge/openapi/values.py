@@ -1,4 +1,4 @@
-"""Defaults and examples, checked against the types they annotate (SPEC §6).
+"""Defaults and examples, checked against the types they annotate (README "The rest of the document").
 
 TypeSpec type-checks values: a default or ``@example`` that does not fit its type is a
 compile error. Real documents are full of them (TGI's defaults are all strings, OpenAI puts

@@ -1,4 +1,4 @@
-"""Grammar callbacks that build the syntax tree of ``tsp/syntax.py`` (SPEC §5).
+"""Grammar callbacks that build the syntax tree of ``tsp/syntax.py`` (TypeSpec's language docs).
 
 :class:`SyntaxBuilder` is an inline transformer: its methods are named after the rules
 (or rule aliases) of ``grammar/typespec.lark``, take the rule's kept children as arguments
@@ -170,7 +170,7 @@ class SyntaxBuilder:
     # ------------------------------------------------------------------ statements
 
     def script(self, *statements):
-        """The file: a blockless ``namespace A.B;`` takes every statement after it (SPEC §5)."""
+        """The file: a blockless ``namespace A.B;`` takes every statement after it (TypeSpec's language docs)."""
         result: list[s.Statement] = []
         blockless: s.NamespaceDeclaration | None = None
         seen_declaration = seen_using = False

@@ -1,4 +1,4 @@
-"""The TypeSpec lexer: source text to tokens for the LALR parser (SPEC §5, §7).
+"""The TypeSpec lexer: source text to tokens for the LALR parser (README "Diagnostics"; TypeSpec's language docs).
 
 Lark does not lex TypeSpec here: string templates (``"a ${b} c"``) need a stack of open
 brackets, directives end at a line break, triple-quoted strings are unindented only once

@@ -1,4 +1,4 @@
-"""The TypeSpec checker: syntax trees → the type graph of ``tsp/types.py`` (SPEC §5).
+"""The TypeSpec checker: syntax trees → the type graph of ``tsp/types.py`` (TypeSpec's language docs).
 
 Binds every declaration of the program (the user's files and the library prelude) into its
 namespace, then evaluates them on demand: name resolution through namespaces, ``using`` and

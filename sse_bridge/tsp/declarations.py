@@ -1,5 +1,5 @@
 """Evaluating declarations: models, unions, enums, scalars, aliases, constants, operations and
-interfaces, declared or instantiated from a template (SPEC §5)."""
+interfaces, declared or instantiated from a template (TypeSpec's language docs)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Decorators whose effect is part of type checking (SPEC §5).
+"""Decorators whose effect is part of type checking (TypeSpec's language docs).
 
 Most decorators are facts read later (``@doc``, ``@route``, ``@minLength`` ...: see
 ``tsp/lower.py`` and ``tsp/http.py``). The ones here change the type they decorate, as the
@@ -131,7 +131,7 @@ _HANDLERS = {
 }
 
 
-# --- arguments (SPEC §7: a wrong argument is the compiler's ``invalid-argument``) -------------
+# --- arguments (README "Diagnostics") -------------
 
 
 def arguments_fit(checker, declaration, node: s.Decorator, args: list, scope) -> bool:

@@ -1,8 +1,8 @@
-"""The TypeSpec emitter: IR → TypeSpec source text (SPEC §3, §4 import, §6).
+"""The TypeSpec emitter: IR → TypeSpec source text (README "Development", "Event streams", "The rest of the document").
 
 Reads only the IR. Output is deterministic: declarations in IR order, then operations, then
 the generated helpers (when a response needs a description or a ``default`` status that plain
-TypeSpec cannot attach to an anonymous response). Event streams are written as in seed 002:
+TypeSpec cannot attach to an anonymous response). Event streams are written as in the ``seed002-scenario2`` fixture:
 ``@TypeSpec.Events.events`` unions, ``@TypeSpec.Events.contentType``,
 ``@TypeSpec.SSE.terminalEvent`` and the ``x-ms-sse-terminal-event`` extension kept beside it.
 """

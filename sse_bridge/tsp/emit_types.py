@@ -1,4 +1,4 @@
-"""The TypeSpec emitter's declarations, types and values (SPEC §4 import, §6): models,
+"""The TypeSpec emitter's declarations, types and values (README "Event streams", "The rest of the document"): models,
 unions (``@events`` unions with their variants' ``@TypeSpec.Events.contentType`` and
 ``@TypeSpec.SSE.terminalEvent``), enums, scalars, their decorators and doc comments, and every
 type expression and value written inside them. :class:`DeclarationWriter` is the base of the

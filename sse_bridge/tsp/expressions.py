@@ -1,4 +1,4 @@
-"""Evaluating TypeSpec expressions: as types, as values, and as decorator arguments (SPEC §5).
+"""Evaluating TypeSpec expressions: as types, as values, and as decorator arguments (TypeSpec's language docs).
 
 Types and values share one syntax in TypeSpec; which one an expression means depends on
 where it stands. ``type_of`` reads it as a type (a literal is a literal type), ``value_of``

@@ -1,4 +1,4 @@
-"""Operations and the service, as ``@typespec/http`` resolves them (SPEC §6).
+"""Operations and the service, as ``@typespec/http`` resolves them (README "The rest of the document").
 
 Routes join the ``@route``s of namespaces, interface and operation (path parameters missing
 from the route are appended); the verb is the decorator's, else ``post`` with a body and

@@ -1,4 +1,5 @@
-"""The checked type graph → the shared IR: declarations and type expressions (SPEC §3, §6).
+"""The checked type graph → the shared IR: declarations and type expressions (README
+"The rest of the document").
 
 Which declarations become components follows the official emitter: every model, union, enum
 and scalar declared in the service namespace and below (templates excepted), and any other

@@ -1,4 +1,5 @@
-"""TypeSpec source text to the syntax tree of ``tsp/syntax.py`` (SPEC §3, §5, §7).
+"""TypeSpec source text to the syntax tree of ``tsp/syntax.py`` (README
+"Diagnostics"; TypeSpec's language docs).
 
 ``parse(text, path)`` returns a :class:`~sse_bridge.tsp.syntax.Script` or raises
 :class:`~sse_bridge.diagnostics.InputError` carrying every diagnostic found (at most

@@ -1,5 +1,5 @@
 """TypeSpec source → the shared IR: parse, check, validate the stream libraries' rules, and
-lower to declarations, operations and the service (SPEC §3, §5)."""
+lower to declarations, operations and the service (README "Development"; TypeSpec's language docs)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The stream libraries' own rules, with the official diagnostic codes (SPEC §4, §5).
+"""The stream libraries' own rules, with the official diagnostic codes (README
+"Event streams").
 
 - ``@typespec/sse/sse-stream-union-not-events``: ``SSEStream<T>`` needs an ``@events`` union;
 - ``@typespec/sse/terminal-event-not-in-events``: ``@terminalEvent`` only inside one;

@@ -1,4 +1,4 @@
-"""The TypeSpec syntax tree (SPEC §5): what ``tsp/parse.py`` produces from source text.
+"""The TypeSpec syntax tree (TypeSpec's language docs): what ``tsp/parse.py`` produces from source text.
 
 Plain records (``tsp/_records.py``: dataclass-like, compared by value, immutable by
 convention), one per construct of the TypeSpec subset; only these, tuples and plain values

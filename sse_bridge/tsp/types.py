@@ -1,4 +1,4 @@
-"""The checker's view of a TypeSpec program: declared and instantiated types (SPEC §5).
+"""The checker's view of a TypeSpec program: declared and instantiated types (TypeSpec's language docs).
 
 These are the checker's working objects (mutable while the program is checked, compared by
 identity, like the compiler's own type graph), records of ``tsp/_records.py`` (dataclass-
