@@ -134,7 +134,8 @@ class Checker:
 
     def _load_user(self, text: str, name: str, main: Path | None) -> None:
         pending: list[tuple[str, str, Path | None]] = [(text, name, main)]
-        seen: set[str] = set()
+        # main itself counts as seen: an import cycle back to it is no second copy of its names
+        seen: set[str] = {str(main.resolve())} if main is not None else set()
         folder = main.parent.resolve() if main is not None else None
         while pending:
             source, label, path = pending.pop(0)
