@@ -66,7 +66,9 @@ def main() -> int:
     options = parser.parse_args()
     resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))  # a runaway case fails, not the machine
     work = Path(tempfile.mkdtemp(prefix="sse-bridge-scaling-"))
-    print(f"{'case':<18} {'size':>9} {'bytes':>11} {'seconds':>8} {'MiB':>7} {'exit':>7} {'x time':>7} {'x mem':>6}")
+    print(
+        f"{'case':<18} {'size':>9} {'bytes':>11} {'seconds':>8} {'MiB':>7} {'exit':>7} {'x time':>7} {'x mem':>6}"
+    )
     for name in options.case or list(hostile.CASES):
         suffix, command, make = hostile.CASES[name]
         previous = None

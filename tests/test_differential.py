@@ -11,7 +11,7 @@ import pytest
 import yaml
 from conftest import ROOT, case_id, fixture_cases
 from events import operation_streams
-from oracle import compile_typespec
+from oracle import compile_project
 
 from sse_bridge import emit_openapi
 from sse_bridge.api import load_typespec
@@ -138,7 +138,7 @@ def _difference(ours, theirs, path="#") -> list[str]:
 @pytest.mark.parametrize("path", CASES, ids=case_id)
 def test_same_document_as_the_official_emitter_but_for_the_intended_differences(path):
     ours = yaml.safe_load(emit_openapi(path, name=str(path.relative_to(ROOT))).output)
-    compiled = compile_typespec(path.read_text(encoding="utf-8"))
+    compiled = compile_project(path)  # in place: a fixture's own imports are part of it
     assert compiled.errors == [] and compiled.openapi is not None, compiled.output
     theirs = compiled.openapi
     drop = _expected_missing(path) | _library_service(path, ours, theirs)
