@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .decoding import read_file
-from .diagnostics import Diagnostic, DiagnosticBag, InputError
+from .diagnostics import Diagnostic, DiagnosticBag, InputError, SseBridgeError, converting, internal_error
 
 STDIN_NAME = "<stdin>"
 T = TypeVar("T")
@@ -47,9 +47,14 @@ def run_conversion(work: Callable[[], T]) -> T:
 
     def body() -> None:
         _converting.active = True
+        converting(None)
         try:
             outcome.append((True, work()))
-        except BaseException as exc:  # handed to the calling thread
+        except SseBridgeError as exc:
+            outcome.append((False, exc))
+        except Exception as exc:  # a bug of ours: one located diagnostic, never a traceback
+            outcome.append((False, internal_error(exc)))
+        except BaseException as exc:  # KeyboardInterrupt and the like: handed to the calling thread
             outcome.append((False, exc))
 
     gc_was_enabled = gc.isenabled()

@@ -158,6 +158,12 @@ def run(prog_name: str = "sse-bridge") -> NoReturn:
         status = EXIT_OK
     except SystemExit as done:
         status = _exit_status(done.code)
+    except Exception as exc:  # a bug outside a conversion (which reports its own): still no traceback
+        from .diagnostics import internal_error
+
+        for diagnostic in internal_error(exc).diagnostics:
+            print(f"{diagnostic}\n  {diagnostic.detail}", file=sys.stderr)
+        status = EXIT_INPUT
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -9,6 +9,7 @@ any is an error; the command line decides the exit code.
 from __future__ import annotations
 
 import enum
+import threading
 from dataclasses import dataclass, field, replace
 
 
@@ -134,3 +135,41 @@ class DiagnosticBag:
             )
 
         return sorted(self.items, key=key)
+
+
+# --- the last line of defence ---------------------------------------------------------------
+
+_part = threading.local()
+
+
+def converting(location: Location | None) -> None:
+    """Note the part of the document now being converted (a component, an operation, a
+    declaration), so that an internal error can say where it happened. Converters call it
+    at the head of their main loops; it costs one attribute store."""
+    _part.location = location
+
+
+def internal_error(exc: BaseException) -> InputError:
+    """An unexpected exception as one located ``internal-error`` diagnostic: a bug of ours,
+    reported like any other problem instead of as a traceback (README "Diagnostics")."""
+    import traceback
+
+    location = getattr(_part, "location", None)
+    _part.location = None
+    if isinstance(exc, RecursionError):
+        what = "the input is nested or chained too deeply to convert"
+    elif isinstance(exc, MemoryError):
+        what = "out of memory"
+    else:
+        what = f"{exc.__class__.__name__}: {exc}"
+    message = (
+        f"internal error ({what}); this is a bug in sse-bridge: please report it with this message "
+        "and the input (or the part of it named here)"
+    )
+    # Where it was raised, for the report: the innermost frames, not a whole traceback.
+    frames = traceback.extract_tb(exc.__traceback__)[-3:]
+    detail = "raised at " + " <- ".join(
+        f"{frame.filename.rsplit('sse_bridge', 1)[-1].lstrip('/')}:{frame.lineno} in {frame.name}"
+        for frame in reversed(frames)
+    )
+    return InputError([Diagnostic("internal-error", Level.ERROR, message, location, detail)])

@@ -7,8 +7,10 @@ Conventions:
 - Declarations are addressed by their qualified name (``"Ns.Sub.Name"``, namespaces joined
   with dots); a :class:`Ref` holds such a name. ``Document.declarations`` keeps source order.
 - ``pos`` fields carry the source location for diagnostics and never take part in equality.
-- JSON values (defaults, examples, extension values) are plain JSON data: ``None``, ``bool``,
-  ``int``, ``float``, ``str``, ``list``, ``dict``; they are never mutated after construction.
+- JSON values (defaults, examples, extension values) are frozen JSON data: ``None``, ``bool``,
+  ``int``, ``float``, ``str``, :class:`JsonArray`, :class:`JsonObject`. Every IR class freezes
+  the JSON it is given when it is constructed, so a reader may pass plain ``list``/``dict``
+  data and the record is still immutable and hashable.
 - Operations are HTTP operations: routes, parameters, bodies and responses already resolved,
   the way ``@typespec/http`` sees them and the way OpenAPI writes them.
 """
@@ -22,7 +24,90 @@ from typing import Literal as TypingLiteral
 
 from .diagnostics import Location
 
-JsonValue = Any  # None | bool | int | float | str | list[JsonValue] | dict[str, JsonValue]
+JsonValue = Any  # None | bool | int | float | str | JsonArray | JsonObject
+
+
+def _refuse(self, *args, **kwargs):
+    raise TypeError(f"{self.__class__.__name__} is immutable")
+
+
+class JsonArray(list):
+    """A JSON array that cannot change and hashes by content.
+
+    A ``list`` subclass rather than a tuple so that everything reading JSON (``json``,
+    ``jsonschema``'s ``array`` type, the writers) treats it as the array it is."""
+
+    __slots__ = ("_hash",)
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+
+    def __hash__(self) -> int:
+        try:
+            return self._hash
+        except AttributeError:
+            self._hash = hash(tuple(self))
+            return self._hash
+
+    def __reduce__(self):
+        return (JsonArray, (list(self),))
+
+
+class JsonObject(dict):
+    """A JSON object that cannot change and hashes by content (key order kept, as in the
+    document, but not part of equality, as in JSON)."""
+
+    __slots__ = ("_hash",)
+    clear = pop = popitem = setdefault = update = _refuse
+    __setitem__ = __delitem__ = __ior__ = _refuse
+
+    def __hash__(self) -> int:
+        try:
+            return self._hash
+        except AttributeError:
+            self._hash = hash(frozenset(self.items()))
+            return self._hash
+
+    def __reduce__(self):
+        return (JsonObject, (dict(self),))
+
+
+def freeze_json(value: Any) -> Any:
+    """``value`` with every list and dict inside it (tuples too) made a JsonArray / JsonObject.
+
+    Iterative, so a deeply nested example cannot exhaust the interpreter's stack."""
+    if not isinstance(value, (list, dict, tuple)) or isinstance(value, (JsonArray, JsonObject)):
+        return value
+    # Post-order over an explicit stack: children are frozen before their container.
+    results: dict[int, Any] = {}
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not isinstance(node, (list, dict, tuple)) or isinstance(node, (JsonArray, JsonObject)):
+            continue
+        children = node.values() if isinstance(node, dict) else node
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in results)
+            continue
+        if id(node) in results:
+            continue
+
+        def frozen(child):
+            return results.get(id(child), child)
+
+        if isinstance(node, dict):
+            results[id(node)] = JsonObject({key: frozen(child) for key, child in node.items()})
+        else:
+            results[id(node)] = JsonArray(frozen(child) for child in node)
+    return results[id(value)]
+
+
+def _freeze_field(value: Any) -> Any:
+    # A tuple field (``examples``) stays a tuple of frozen values; ``Value`` may also hold
+    # EnumValue / ScalarValue records, which are already frozen.
+    if isinstance(value, tuple) and not isinstance(value, JsonArray):
+        return tuple(freeze_json(item) for item in value)
+    return freeze_json(value)
 
 
 def _pos():
@@ -54,7 +139,20 @@ class _Record:
 
 
 def _frozen(cls):
-    """``@dataclass(frozen=True)`` with equality, hashing and ``repr`` from :class:`_Record`."""
+    """``@dataclass(frozen=True)`` with equality, hashing and ``repr`` from :class:`_Record`;
+    fields typed as JSON values are frozen when the record is made."""
+    json_fields = tuple(
+        name
+        for name, annotation in cls.__annotations__.items()
+        if "JsonValue" in str(annotation) or str(annotation).startswith("Value")
+    )
+    if json_fields:
+
+        def __post_init__(self, _names=json_fields):
+            for name in _names:
+                object.__setattr__(self, name, _freeze_field(getattr(self, name)))
+
+        cls.__post_init__ = __post_init__
     cls = dataclass(frozen=True, eq=False, repr=False)(cls)
     compared = [f.name for f in fields(cls) if f.compare]
     cls._key = staticmethod(attrgetter(*compared) if compared else _Record._key)

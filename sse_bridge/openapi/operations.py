@@ -14,6 +14,7 @@ from dataclasses import replace
 from urllib.parse import parse_qsl
 
 from .. import ir
+from ..diagnostics import converting
 from ..names import camel_case, is_plain_identifier, needs_backticks, pascal_case
 from .context import At, ImportContext, kind_of
 from .schemas import SchemaImporter
@@ -102,6 +103,7 @@ class OperationImporter:
                     At(self.ctx.root, ("paths", key)),
                 )
             self.ctx.owner = (first + index,)
+            converting(op_at.location)
             operations.append(self.operation(key, method, operation, op_at, item, item_at))
         self.ctx.owner = ()
         self._warn_unsupported_roots()
@@ -380,13 +382,7 @@ class OperationImporter:
                 # both emitters write a ``bytes`` body of a media type other than JSON or text.
                 result.append(ir.Content(str(media_type), ir.Intrinsic("bytes")))
                 continue
-            kind = self.schemas.type_for(schema, media_at / "schema", hint) if schema is not None else None
-            if (
-                isinstance(kind, ir.ObjectType)
-                and isinstance(schema, dict)
-                and isinstance(schema.get("description"), str)
-            ):
-                kind = replace(kind, meta=ir.Metadata(doc=schema["description"]))
+            kind = self.schemas.body_type(schema, media_at / "schema", hint) if schema is not None else None
             result.append(ir.Content(str(media_type), kind))
         return result
 

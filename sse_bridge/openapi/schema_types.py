@@ -166,6 +166,20 @@ class SchemaTypes:
         record values): constrained scalars are hoisted into a named scalar."""
         return self._member(schema, at, hint, branch=False)[0]
 
+    def body_type(self, schema: object, at: At, hint: str) -> ir.TypeExpr:
+        """The type of a request or response body: an inline object keeps its description
+        (a doc comment); the annotations a body has no place for are dropped with a warning
+        (``annotation-dropped``), never silently."""
+        kind, meta = self._member(schema, at, hint, branch=False)
+        if isinstance(kind, ir.ObjectType) and meta.doc is not None:
+            kind = replace(kind, meta=ir.Metadata(doc=meta.doc))
+            meta = replace(meta, doc=None)
+        if not isinstance(kind, ir.Ref):  # a reference's siblings are the declaration's business
+            self._warn_annotations_dropped(
+                meta, at, "TypeSpec has no place for the {} of an inline body schema"
+            )
+        return kind
+
     def branch_type(self, schema: object, at: At, hint: str) -> tuple[ir.TypeExpr, ir.Metadata]:
         """The type of a member of a ``oneOf``/``anyOf``, and the annotations (description,
         title, examples...) that no declaration took: an inline ``allOf`` member becomes a

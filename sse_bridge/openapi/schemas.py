@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from .. import ir
+from ..diagnostics import converting
 from .context import At, ImportContext, kind_of
 from .schema_types import (
     Converted,
@@ -89,6 +90,7 @@ class SchemaImporter(SchemaTypes):
             if not self.ctx.is_filled(name):
                 build = self._builders.get(name, self.declaration)
                 owner, self.ctx.owner = self.ctx.owner, self.ctx.order_of(name)
+                converting(at.location)
                 try:
                     self.ctx.fill(build(name, schema, at))
                 finally:

@@ -10,7 +10,7 @@ TypeSpec cannot attach to an anonymous response). Event streams are written as i
 from __future__ import annotations
 
 from .. import conventions, ir
-from ..diagnostics import DiagnosticBag
+from ..diagnostics import DiagnosticBag, converting
 from ..names import REFERENCED_NAMES, camel_case, identifier, is_plain_identifier, string_literal
 from .emit_types import HELPERS_NAMESPACE, INDENT, DeclarationWriter, inline_doc
 
@@ -43,10 +43,12 @@ class _Writer(DeclarationWriter):
     def write(self) -> str:
         body: list[str] = []
         for declaration in self.doc.declarations:
+            converting(declaration.pos)
             body.extend(self.declaration(declaration))
             body.append("")
         body.extend(self.parameter_models())
         for operation in self.doc.operations:
+            converting(operation.pos)
             body.extend(self.operation(operation))
             body.append("")
         auth = self.auth_models()
